@@ -1,0 +1,51 @@
+# zonestat: build, test, run.  `make run` and `make test` first install the
+# Debian packages they need (see .ci/deps.sh).
+LUA      ?= lua5.4
+CC       ?= cc
+LUA_INC  ?= $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wno-unused-parameter
+ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -fPIC $(LUA_INC)
+LDFLAGS  ?=
+LIBS      = -lpthread
+
+SRC  = $(wildcard csrc/*.c)
+OBJ  = $(patsubst csrc/%.c,build/obj/%.o,$(SRC))
+SO   = build/zonestat/core.so
+
+export LUA_PATH  := lua/?.lua;lua/?/init.lua;;
+export LUA_CPATH := build/?.so;;
+
+.PHONY: all deps run test repl valgrind clean lint bench
+
+all: $(SO)
+
+build/obj/%.o: csrc/%.c csrc/zs.h
+	@mkdir -p build/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SO): $(OBJ)
+	@mkdir -p build/zonestat
+	$(CC) -shared $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+deps:
+	@sh .ci/deps.sh
+
+run: deps all
+	$(LUA) bin/zonestat report --html out/report.html
+
+test: deps all
+	busted --lua=$(LUA) spec
+
+repl: all
+	$(LUA) -i -e 'zs = require "zonestat"'
+
+valgrind: all
+	valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite \
+	  $(LUA) /usr/bin/busted spec
+
+lint:
+	luacheck lua spec bin examples bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,43 @@
+/* core.c: luaopen_zonestat_core, the module's only exported symbol.  Each
+ * area registers its functions into the module table. */
+#include <unistd.h>
+
+#include "zs.h"
+
+extern int zs_nthreads;
+
+/* core.set_threads(n) -> previous value; n = 0 means one per core */
+static int l_set_threads(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, n >= 0 && n <= 1024, 1, "thread count must be between 0 and 1024");
+  int old = zs_nthreads;
+  if (n == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus > 0 ? cpus : 1;
+  }
+  zs_nthreads = (int)n;
+  lua_pushinteger(L, old);
+  return 1;
+}
+
+static int l_get_threads(lua_State *L) {
+  lua_pushinteger(L, zs_nthreads);
+  return 1;
+}
+
+LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
+  luaL_checkversion(L);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  zs_nthreads = cpus > 0 ? (int)cpus : 1;
+  lua_newtable(L);
+  zs_util_open(L);
+  zs_column_open(L);
+  zs_frame_open(L);
+  zs_csv_read_open(L);
+  zs_write_open(L);
+  lua_pushcfunction(L, l_set_threads);
+  lua_setfield(L, -2, "set_threads");
+  lua_pushcfunction(L, l_get_threads);
+  lua_setfield(L, -2, "get_threads");
+  return 1;
+}

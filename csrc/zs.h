@@ -1,0 +1,210 @@
+/* zs.h: shared declarations of the zonestat C core.
+ *
+ * Memory rule: every buffer the core allocates is owned by a userdata whose
+ * __gc frees it, so a Lua error raised at any point strands nothing.  Buffers
+ * are allocated through the state's allocator (lua_getallocf), as LPeg does,
+ * and large allocations are reported to the collector (zs_gc_hint) so that
+ * garbage frames are collected in time although their columns do not count
+ * in collectgarbage("count").
+ */
+#ifndef ZS_H
+#define ZS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+/* ---- column types ------------------------------------------------------- */
+
+typedef enum {
+  ZS_BOOL = 0, /* int8_t: 0, 1; NA = -1 */
+  ZS_INT,      /* int64_t; NA = INT64_MIN */
+  ZS_FLOAT,    /* double; NA = any NaN */
+  ZS_DATE,     /* int32_t days since 1970-01-01; NA = INT32_MIN */
+  ZS_STR,      /* int32_t code into the column's dictionary; NA = -1 */
+  ZS_NTYPES
+} zs_type;
+
+#define ZS_NA_BOOL ((int8_t)-1)
+#define ZS_NA_INT INT64_MIN
+#define ZS_NA_DATE INT32_MIN
+#define ZS_NA_CODE ((int32_t)-1)
+
+extern const char *const zs_type_names[ZS_NTYPES];
+size_t zs_type_width(zs_type t);
+/* type from its name ("int", ...); -1 if unknown */
+int zs_type_from_name(const char *name);
+/* luaL_checkoption-like: raises naming argument arg */
+zs_type zs_check_type(lua_State *L, int arg);
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* allocate/resize/free through the state's allocator; raise on failure */
+void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize);
+void zs_free(lua_State *L, void *p, size_t size);
+/* tell the collector that `bytes` were allocated outside its accounting */
+void zs_gc_hint(lua_State *L, size_t bytes);
+/* n * size, raising on overflow */
+size_t zs_mulsize(lua_State *L, size_t n, size_t size);
+
+/* ---- string dictionary -------------------------------------------------- */
+
+/* A dictionary maps distinct strings to dense codes 0..n-1 in insertion
+ * order.  Its allocator is a lua_Alloc so the same code runs on the main
+ * thread (Lua's allocator) and on worker threads (zs_sysalloc). */
+/* A hash slot carries what a lookup needs in one cache line: 32 bits of
+ * the hash, the code (-1: empty) and where the string's bytes start in the
+ * pool (each string is preceded there by its length, 4 bytes). */
+struct zs_slot {
+  uint32_t h32;
+  int32_t code;
+  uint64_t off;
+};
+
+typedef struct zs_dict {
+  lua_Alloc alloc;
+  void *ud;
+  int32_t n, cap;      /* strings, capacity of off/len/hash arrays */
+  uint64_t *off;       /* offset of string i in pool */
+  uint32_t *len;       /* length of string i */
+  uint64_t *hash;      /* hash of string i */
+  char *pool;
+  size_t pool_len, pool_cap;
+  struct zs_slot *slots; /* open addressing table */
+  uint32_t nslots;     /* power of two */
+  int32_t *rank;       /* lazily built: rank[code] in byte order */
+  int frozen;          /* no more inserts (shared by several columns) */
+} zs_dict;
+
+void *zs_sysalloc(void *ud, void *p, size_t osize, size_t nsize);
+void zs_dict_init(zs_dict *d, lua_Alloc alloc, void *ud);
+void zs_dict_release(zs_dict *d);
+uint64_t zs_hash(const char *s, size_t len);
+/* code of s, inserting it if new; -1 on out-of-memory */
+int32_t zs_dict_intern(zs_dict *d, const char *s, size_t len);
+int32_t zs_dict_intern_h(zs_dict *d, const char *s, size_t len, uint64_t h);
+static inline void zs_dict_prefetch(const zs_dict *d, uint64_t h) {
+  if (d->nslots) __builtin_prefetch(&d->slots[(uint32_t)h & (d->nslots - 1)]);
+}
+/* second stage: the slot is cached by now; fetch the string it points at */
+static inline void zs_dict_prefetch_string(const zs_dict *d, uint64_t h) {
+  if (!d->nslots) return;
+  const struct zs_slot *slot = &d->slots[(uint32_t)h & (d->nslots - 1)];
+  if (slot->code >= 0) __builtin_prefetch(d->pool + slot->off - 4);
+}
+/* code of s or -1 if absent */
+int32_t zs_dict_find(const zs_dict *d, const char *s, size_t len);
+static inline const char *zs_dict_str(const zs_dict *d, int32_t code, size_t *len) {
+  *len = d->len[code];
+  return d->pool + d->off[code];
+}
+/* rank of every code in byte order (memcmp, shorter first on ties);
+ * built once; returns NULL on out-of-memory */
+const int32_t *zs_dict_rank(zs_dict *d);
+int zs_strcmp(const char *a, size_t la, const char *b, size_t lb);
+
+/* Dict userdata ("zonestat.Dict"): pushes a new empty dictionary */
+zs_dict *zs_dict_push(lua_State *L);
+zs_dict *zs_dict_check(lua_State *L, int idx);
+
+/* ---- columns ------------------------------------------------------------ */
+
+typedef struct zs_col {
+  zs_type type;
+  int64_t n;       /* length */
+  void *data;      /* n elements of zs_type_width(type) bytes */
+  size_t bytes;    /* allocated size of data */
+  zs_dict *dict;   /* ZS_STR: dictionary, kept alive as user value 1 */
+} zs_col;
+
+#define ZS_COLUMN "zonestat.Column"
+#define ZS_FRAME "zonestat.Frame"
+#define ZS_DICT "zonestat.Dict"
+
+/* push a new column of n elements (data uninitialized); for ZS_STR the
+ * dictionary at stack index dict_idx is attached (0: a new empty one) */
+zs_col *zs_col_push(lua_State *L, zs_type t, int64_t n, int dict_idx);
+zs_col *zs_col_check(lua_State *L, int idx);
+zs_col *zs_col_test(lua_State *L, int idx);
+/* shrink or grow a column being built (before anyone else sees it) */
+void zs_col_resize(lua_State *L, zs_col *c, int64_t n);
+/* push the dictionary userdata of a str column at idx */
+void zs_col_push_dict(lua_State *L, int idx);
+
+/* store the Lua value at idx as element i of a column being built (nil,
+ * zs.NA, NaN: NA); raises naming `what` on a type mismatch */
+void zs_col_set_lua(lua_State *L, zs_col *c, int64_t i, int idx, const char *what);
+/* push a column built from the Lua array at idx (n values; type t or -1 to
+ * infer); `name` is used in errors */
+zs_col *zs_col_from_table(lua_State *L, int idx, lua_Integer n, int t, const char *name);
+
+/* element i (0-based) is NA */
+int zs_col_isna(const zs_col *c, int64_t i);
+/* push element i as a Lua value (nil for NA) */
+void zs_col_push_value(lua_State *L, const zs_col *c, int64_t i);
+/* fill element i with NA */
+void zs_col_set_na(zs_col *c, int64_t i);
+/* new column with elements idx[0..m-1] of c (idx < 0: NA) */
+zs_col *zs_col_take(lua_State *L, int cidx, const int64_t *idx, int64_t m);
+/* new column with elements [from, from+m) */
+zs_col *zs_col_slice(lua_State *L, int cidx, int64_t from, int64_t m);
+
+/* ---- dates --------------------------------------------------------------- */
+
+int32_t zs_days_from_civil(int64_t y, int m, int d);
+void zs_civil_from_days(int32_t days, int64_t *y, int *m, int *d);
+/* parse exactly "yyyy-mm-dd" (valid calendar date); 1 on success */
+int zs_parse_date(const char *s, size_t len, int32_t *out);
+/* writes "yyyy-mm-dd" (or longer for years beyond 9999), returns length */
+int zs_format_date(int32_t days, char *buf);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* strict parsers used by CSV inference and casts; 1 on success.
+ * decimal_comma: ',' is the decimal mark and '.' groups thousands. */
+int zs_parse_int(const char *s, size_t len, int decimal_comma, int64_t *out);
+int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out);
+/* "inf", "-inf", "nan" and the like (only for columns typed float) */
+int zs_parse_float_special(const char *s, size_t len, double *out);
+int zs_parse_bool(const char *s, size_t len, int8_t *out);
+/* shortest text that reads back to the same double; returns length.
+ * buf must hold 32 bytes.  Always C locale; '.' replaced by `point`. */
+int zs_format_float(double v, char *buf, char point);
+int zs_format_int(int64_t v, char *buf);
+
+/* ---- frames ------------------------------------------------------------- */
+
+typedef struct zs_frame {
+  int64_t nrow;
+  int ncol;
+  zs_col *cols[1]; /* ncol entries; the Column userdata live in user value 2 */
+} zs_frame;
+
+/* Build a frame from the `ncol` names and Column userdata on the top of the
+ * stack, pushed as name1, col1, name2, col2, ...; pops them, pushes the
+ * frame.  Checks lengths and names. */
+zs_frame *zs_frame_build(lua_State *L, int ncol);
+zs_frame *zs_frame_check(lua_State *L, int idx);
+/* index (0-based) of column `name` or -1 */
+int zs_frame_find(lua_State *L, int fidx, const char *name);
+/* index of the column named by argument arg (name), raising if absent */
+int zs_frame_check_column(lua_State *L, int fidx, int arg);
+/* push the name / the Column userdata of column j */
+void zs_frame_push_name(lua_State *L, int fidx, int j);
+void zs_frame_push_column(lua_State *L, int fidx, int j);
+
+/* ---- module areas ------------------------------------------------------- */
+
+extern int zs_na_key; /* registry key (address) of the NA sentinel */
+void zs_push_na(lua_State *L);
+int zs_is_na(lua_State *L, int idx);
+
+void zs_column_open(lua_State *L);
+void zs_frame_open(lua_State *L);
+void zs_csv_read_open(lua_State *L);
+void zs_write_open(lua_State *L);
+void zs_util_open(lua_State *L);
+
+#endif

@@ -1,0 +1,16 @@
+--- zonestat: statistics of economic zones and industrial parks.
+--
+-- `require "zonestat"` returns the C core's table (`zonestat.core`) extended
+-- with the Lua layers: frame verbs, printing, JSON and, on top, the zone
+-- workflows.  See README.md for the tour.
+-- @module zonestat
+
+local core = require "zonestat.core"
+
+local zs = core
+
+require("zonestat.frame")(zs)
+require("zonestat.print")(zs)
+require("zonestat.json")(zs)
+
+return zs

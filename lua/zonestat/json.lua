@@ -1,0 +1,137 @@
+--- JSON input: `zs.read_json` (parsed with lua-cjson).  Output
+-- (`f:write_json`) is in the C core, which writes numbers itself: lua-cjson
+-- 2.1 keeps only 14 significant digits.
+-- @module zonestat.json
+
+local cjson = require "cjson.safe"
+
+--- Line and column (1-based, in characters) of byte `pos` in `text`.
+local function line_col(text, pos)
+  local line, line_start = 1, 1
+  for nl in text:sub(1, pos - 1):gmatch("()\n") do
+    line, line_start = line + 1, nl + 1
+  end
+  local col = utf8.len(text, line_start, pos - 1, true) or (pos - line_start)
+  return line, col + 1
+end
+
+local function read_file(path)
+  local fh, err = io.open(path, "rb")
+  if not fh then return nil, err end
+  local text = fh:read("a")
+  fh:close()
+  if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end
+  return text
+end
+
+return function(zs)
+  local NA = zs.NA
+
+  --- Cell value from a decoded JSON value: null → NA; nested values refused.
+  local function cell(v, where)
+    if v == cjson.null or v == nil then return NA end
+    local t = type(v)
+    if t == "table" then return nil, where .. ": nested arrays and objects are not supported" end
+    return v
+  end
+
+  --- Turn floats that are all integers (|x| ≤ 2^53) into Lua integers:
+  -- lua-cjson reads every JSON number as a float.
+  local function integral_column(values, n)
+    local any = false
+    for i = 1, n do
+      local v = values[i]
+      if type(v) == "number" then
+        if v ~= math.floor(v) or v ~= v or math.abs(v) > 2 ^ 53 then return values end
+        any = true
+      elseif v ~= NA then
+        return values
+      end
+    end
+    if not any then return values end
+    local out = {}
+    for i = 1, n do
+      local v = values[i]
+      out[i] = type(v) == "number" and math.tointeger(v) or v
+    end
+    return out
+  end
+
+  --- Read a JSON file into a frame.
+  -- The file holds an array of objects (one per row; keys are columns,
+  -- absent keys are NA) or an object of arrays (one per column).  `null` is
+  -- NA; a column whose numbers are all integers becomes `int` (lua-cjson
+  -- reads numbers as doubles, so integers beyond 2^53 lose precision).
+  -- @tparam string path
+  -- @tparam[opt] table opts `order`: column names in order (default: sorted)
+  -- @return frame, or nil and "path[:line:col]: message"
+  function zs.read_json(path, opts)
+    if type(path) ~= "string" then error("read_json: path must be a string", 2) end
+    opts = opts or {}
+    if type(opts) ~= "table" then error("read_json: opts must be a table", 2) end
+    for k in pairs(opts) do
+      if k ~= "order" then error("read_json: unknown option '" .. tostring(k) .. "'", 2) end
+    end
+    local text, ferr = read_file(path)
+    if not text then return nil, ferr end
+    local data, derr = cjson.decode(text)
+    if data == nil then
+      local pos = derr and tonumber(derr:match("at character (%d+)"))
+      if pos then
+        local line, col = line_col(text, pos)
+        return nil, string.format("%s:%d:%d: %s", path, line, col, derr)
+      end
+      return nil, path .. ": " .. tostring(derr)
+    end
+    if type(data) ~= "table" then
+      return nil, path .. ": expected an array of objects or an object of arrays"
+    end
+    local columns, n = {}, 0
+    if data[1] ~= nil or next(data) == nil then
+      -- array of objects
+      n = #data
+      for i = 1, n do
+        local row = data[i]
+        if type(row) ~= "table" or row[1] ~= nil then
+          return nil, string.format("%s: element %d is not an object", path, i)
+        end
+        for k, v in pairs(row) do
+          local c, err = cell(v, string.format("%s: element %d, key '%s'", path, i, tostring(k)))
+          if c == nil then return nil, err end
+          local col = columns[k]
+          if not col then
+            col = {}
+            for r = 1, i - 1 do col[r] = NA end
+            columns[k] = col
+          end
+          col[i] = c
+        end
+        for _, col in pairs(columns) do
+          if col[i] == nil then col[i] = NA end
+        end
+      end
+    else
+      -- object of arrays
+      for k, arr in pairs(data) do
+        if type(arr) ~= "table" or (next(arr) ~= nil and arr[1] == nil) then
+          return nil, string.format("%s: member '%s' is not an array", path, tostring(k))
+        end
+        local col = {}
+        for i = 1, #arr do
+          local c, err = cell(arr[i], string.format("%s: member '%s', element %d", path, tostring(k), i))
+          if c == nil then return nil, err end
+          col[i] = c
+        end
+        if n == 0 then n = #arr end
+        if #arr ~= n then
+          return nil, string.format("%s: member '%s' has %d elements, expected %d", path, tostring(k), #arr, n)
+        end
+        columns[k] = col
+      end
+    end
+    for k, col in pairs(columns) do columns[k] = integral_column(col, n) end
+    local ok, f = pcall(zs.frame, columns, opts.order)
+    if not ok then return nil, path .. ": " .. tostring(f):gsub("^frame: ", "") end
+    return f
+  end
+end
