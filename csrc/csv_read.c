@@ -41,7 +41,7 @@
 #define READER "zonestat.CsvReader"
 #define MAX_NA 16
 #define MAX_CHUNKS 64
-#define MIN_CHUNK_BYTES (1 << 20)
+#define MIN_CHUNK_BYTES (1 << 16)
 
 enum { C_TEXT = 0, C_SEP, C_LF, C_CR, C_QUOTE };
 enum { T_UNKNOWN = -1 };
@@ -1048,10 +1048,27 @@ static int parse(lua_State *L, reader *R) {
   int nfields;
   const char *after = read_names(L, R, &tmp, p, &nfields);
   free(tmp.sb.p);
+  memset(&tmp, 0, sizeof tmp);
   if (!after) return fail(L, lua_tostring(L, -1));
   if (R->header) {
     p = after;
   } else {
+    if (R->pad) {
+      /* ragged records without a header: as many columns as the longest */
+      const char *q = p;
+      field f;
+      while ((q = skip_blank(R, q, end)) < end) {
+        int nf = 0;
+        do {
+          if (next_field(R, &tmp, &q, end, &f) < 0) break;
+          nf++;
+        } while (!f.last);
+        if (tmp.err_at) break; /* reported by the parse proper */
+        if (nf > nfields) nfields = nf;
+      }
+      free(tmp.sb.p);
+      memset(&tmp, 0, sizeof tmp);
+    }
     lua_pop(L, 1);
     lua_createtable(L, nfields, 0);
     for (int j = 1; j <= nfields; j++) {

@@ -39,15 +39,21 @@ zs_type zs_check_type(lua_State *L, int arg) {
 
 /* ---- memory ------------------------------------------------------------- */
 
+/* Bytes the core holds through the Lua allocator, and what it held after
+ * the last full collection it asked for (one process-wide account). */
+static size_t external_live, external_base;
+#define EXTERNAL_SLACK ((size_t)64 << 20)
+
 void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
   void *ud;
   lua_Alloc f = lua_getallocf(L, &ud);
   if (newsize == 0) {
-    if (p) f(ud, p, oldsize, 0);
+    zs_free(L, p, oldsize);
     return NULL;
   }
   void *q = f(ud, p, p ? oldsize : 0, newsize);
   if (q == NULL) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
+  external_live += newsize - (p ? oldsize : 0);
   if (newsize > oldsize) zs_gc_hint(L, newsize - oldsize);
   return q;
 }
@@ -57,18 +63,21 @@ void zs_free(lua_State *L, void *p, size_t size) {
   void *ud;
   lua_Alloc f = lua_getallocf(L, &ud);
   f(ud, p, size, 0);
+  external_live -= size < external_live ? size : external_live;
 }
 
-/* Memory allocated here is invisible to the collector's accounting, so a
- * loop that makes big temporary frames would never trigger a collection.
- * For every megabyte allocated, ask for a step as if that much had been
- * allocated by Lua itself (the debt does not show in collectgarbage "count"). */
+/* Column buffers do not count in the collector's accounting, and in
+ * generational mode (lua5.4's default) old garbage goes only in a major
+ * collection, which Lua starts when *its* heap doubles.  So collect fully
+ * whenever the core's own memory has grown past twice what was live after
+ * the last such collection (plus some slack): garbage frames are freed in
+ * time, at an amortized cost. */
 void zs_gc_hint(lua_State *L, size_t bytes) {
-  static const size_t threshold = (size_t)1 << 20;
-  if (bytes < threshold) return;
+  (void)bytes;
+  if (external_live <= 2 * external_base + EXTERNAL_SLACK) return;
   if (!lua_gc(L, LUA_GCISRUNNING)) return;
-  size_t kb = bytes >> 10;
-  lua_gc(L, LUA_GCSTEP, kb > (size_t)INT_MAX ? INT_MAX : (int)kb);
+  lua_gc(L, LUA_GCCOLLECT);
+  external_base = external_live;
 }
 
 size_t zs_mulsize(lua_State *L, size_t n, size_t size) {

@@ -2,10 +2,10 @@
  *
  * Memory rule: every buffer the core allocates is owned by a userdata whose
  * __gc frees it, so a Lua error raised at any point strands nothing.  Buffers
- * are allocated through the state's allocator (lua_getallocf), as LPeg does,
- * and large allocations are reported to the collector (zs_gc_hint) so that
- * garbage frames are collected in time although their columns do not count
- * in collectgarbage("count").
+ * are allocated through the state's allocator (lua_getallocf), as LPeg does;
+ * they do not count in collectgarbage("count"), so zs_gc_hint asks for a full
+ * collection when the core's own memory has doubled, and garbage frames are
+ * freed in time.
  */
 #ifndef ZS_H
 #define ZS_H
@@ -44,7 +44,7 @@ zs_type zs_check_type(lua_State *L, int arg);
 /* allocate/resize/free through the state's allocator; raise on failure */
 void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize);
 void zs_free(lua_State *L, void *p, size_t size);
-/* tell the collector that `bytes` were allocated outside its accounting */
+/* after an allocation of `bytes`: collect fully if the core's memory doubled */
 void zs_gc_hint(lua_State *L, size_t bytes);
 /* n * size, raising on overflow */
 size_t zs_mulsize(lua_State *L, size_t n, size_t size);
