@@ -32,7 +32,7 @@ deps:
 	@sh .ci/deps.sh
 
 run: deps all
-	$(LUA) bin/zonestat report --html out/report.html
+	$(LUA) examples/quickstart.lua
 
 test: deps all
 	busted --lua=$(LUA) spec

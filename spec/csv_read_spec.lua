@@ -268,7 +268,8 @@ describe("read_csv / parse_csv", function()
       local lines = { "k,v,s,q" }
       for i = 1, 60000 do
         local q = (i % 977 == 0) and '"multi\nline, quoted"' or "plain"
-        lines[#lines + 1] = string.format("%d,%s,%s,%s", i % 13, (i % 7 == 0) and "" or tostring(i / 4), "s" .. (i % 101), q)
+        local v = (i % 7 == 0) and "" or tostring(i / 4)
+        lines[#lines + 1] = string.format("%d,%s,%s,%s", i % 13, v, "s" .. (i % 101), q)
       end
       local text = table.concat(lines, "\n") .. "\n"
       local path = util.tmpfile("big.csv", string.rep(text, 1))

@@ -164,7 +164,9 @@ return function(zs)
     if type(map) ~= "table" then error("rename: expected a table of old = new names", 2) end
     for old, new in pairs(map) do
       if not f:has(old) then error("rename: no column named '" .. tostring(old) .. "'", 2) end
-      if type(new) ~= "string" or new == "" then error("rename: new name for '" .. old .. "' must be a non-empty string", 2) end
+      if type(new) ~= "string" or new == "" then
+        error("rename: new name for '" .. old .. "' must be a non-empty string", 2)
+      end
     end
     local names, cols, seen = {}, core.columns(f), {}
     for i, name in ipairs(f:names()) do

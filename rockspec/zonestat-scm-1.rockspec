@@ -1,0 +1,38 @@
+-- LuaRocks build description.  From a checkout:
+--   luarocks --lua-version=5.4 make --deps-mode=none rockspec/zonestat-scm-1.rockspec
+rockspec_format = "3.0"
+package = "zonestat"
+version = "scm-1"
+source = {
+  url = "git+file:///dev/null", -- no public repository yet: build from a checkout with `luarocks make`
+}
+description = {
+  summary = "Statistics of economic zones and industrial parks, with a fast C columnar core",
+  detailed = [[
+zonestat reads zone and project registries (CSV, JSON) into typed columnar
+frames and computes the statistics zone management boards report: projects,
+FDI and domestic capital, occupancy, growth, rankings and comparisons.]],
+  license = "MIT",
+  labels = { "statistics", "dataframe", "csv" },
+}
+dependencies = {
+  "lua >= 5.4",
+  "lua-cjson",
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["zonestat.core"] = {
+      sources = {
+        "csrc/core.c", "csrc/util.c", "csrc/dict.c", "csrc/numparse.c", "csrc/column.c",
+        "csrc/frame.c", "csrc/csv_read.c", "csrc/write.c",
+      },
+      incdirs = { "csrc" },
+      libraries = { "pthread" },
+    },
+    ["zonestat"] = "lua/zonestat/init.lua",
+    ["zonestat.frame"] = "lua/zonestat/frame.lua",
+    ["zonestat.print"] = "lua/zonestat/print.lua",
+    ["zonestat.json"] = "lua/zonestat/json.lua",
+  },
+}
