@@ -30,11 +30,15 @@ LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   zs_nthreads = cpus > 0 ? (int)cpus : 1;
   lua_newtable(L);
+  zs_mem_open(L);
   zs_util_open(L);
   zs_column_open(L);
   zs_frame_open(L);
   zs_csv_read_open(L);
   zs_write_open(L);
+  zs_sort_open(L);
+  zs_agg_open(L);
+  zs_expr_open(L); /* after the functions it calls back */
   lua_pushcfunction(L, l_set_threads);
   lua_setfield(L, -2, "set_threads");
   lua_pushcfunction(L, l_get_threads);

@@ -219,7 +219,7 @@ static int l_take(lua_State *L) {
   if (rc) {
     if (rc->type != ZS_INT) luaL_argerror(L, 2, "row numbers must be an int column");
     m = rc->n;
-    idx = lua_newuserdatauv(L, zs_mulsize(L, (size_t)m ? (size_t)m : 1, 8), 0);
+    idx = zs_scratch(L, (size_t)m, 8);
     const int64_t *src = rc->data;
     for (int64_t k = 0; k < m; k++) {
       if (src[k] == ZS_NA_INT) { idx[k] = -1; continue; }
@@ -229,7 +229,7 @@ static int l_take(lua_State *L) {
   } else {
     luaL_checktype(L, 2, LUA_TTABLE);
     m = (int64_t)lua_rawlen(L, 2);
-    idx = lua_newuserdatauv(L, zs_mulsize(L, (size_t)m ? (size_t)m : 1, 8), 0);
+    idx = zs_scratch(L, (size_t)m, 8);
     for (int64_t k = 0; k < m; k++) {
       lua_rawgeti(L, 2, k + 1);
       if (zs_is_na(L, -1)) idx[k] = -1;
@@ -300,7 +300,7 @@ static int l_distinct_rows(lua_State *L) {
   int64_t n = f->nrow;
   uint64_t nslots = 16;
   while (nslots < (uint64_t)n * 2) nslots *= 2;
-  int64_t *slots = lua_newuserdatauv(L, zs_mulsize(L, nslots, 8), 0);
+  int64_t *slots = zs_scratch(L, nslots, 8);
   memset(slots, 0xff, nslots * 8);
   zs_col *out = zs_col_push(L, ZS_INT, n, 0);
   int64_t *rows = out->data, m = 0;

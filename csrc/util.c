@@ -1,6 +1,5 @@
-/* util.c: column type names, memory through the Lua allocator, the NA
- * sentinel, and small text helpers for printing (display width, terminal
- * width). */
+/* util.c: column type names, the NA sentinel, and small text helpers for
+ * printing (display width, terminal width). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -35,64 +34,6 @@ zs_type zs_check_type(lua_State *L, int arg) {
   if (t < 0)
     luaL_argerror(L, arg, lua_pushfstring(L, "unknown column type '%s' (expected bool, int, float, date or str)", name));
   return (zs_type)t;
-}
-
-/* ---- memory ------------------------------------------------------------- */
-
-/* Bytes the core holds through the Lua allocator, and what it held after
- * the last full collection it asked for (one process-wide account). */
-static size_t external_live, external_base;
-#define EXTERNAL_SLACK ((size_t)64 << 20)
-
-void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
-  void *ud;
-  lua_Alloc f = lua_getallocf(L, &ud);
-  if (newsize == 0) {
-    zs_free(L, p, oldsize);
-    return NULL;
-  }
-  void *q = f(ud, p, p ? oldsize : 0, newsize);
-  if (q == NULL) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
-  external_live += newsize - (p ? oldsize : 0);
-  if (newsize > oldsize) zs_gc_hint(L, newsize - oldsize);
-  return q;
-}
-
-void zs_free(lua_State *L, void *p, size_t size) {
-  if (p == NULL) return;
-  void *ud;
-  lua_Alloc f = lua_getallocf(L, &ud);
-  f(ud, p, size, 0);
-  external_live -= size < external_live ? size : external_live;
-}
-
-/* Column buffers do not count in the collector's accounting, and in
- * generational mode (lua5.4's default) old garbage goes only in a major
- * collection, which Lua starts when *its* heap doubles.  So collect fully
- * whenever the core's own memory has grown past twice what was live after
- * the last such collection (plus some slack): garbage frames are freed in
- * time, at an amortized cost. */
-void zs_gc_hint(lua_State *L, size_t bytes) {
-  (void)bytes;
-  if (external_live <= 2 * external_base + EXTERNAL_SLACK) return;
-  if (!lua_gc(L, LUA_GCISRUNNING)) return;
-  lua_gc(L, LUA_GCCOLLECT);
-  external_base = external_live;
-}
-
-size_t zs_mulsize(lua_State *L, size_t n, size_t size) {
-  if (size != 0 && n > SIZE_MAX / size) luaL_error(L, "not enough memory (size overflow)");
-  return n * size;
-}
-
-void *zs_sysalloc(void *ud, void *p, size_t osize, size_t nsize) {
-  (void)ud;
-  (void)osize;
-  if (nsize == 0) {
-    free(p);
-    return NULL;
-  }
-  return realloc(p, nsize);
 }
 
 /* ---- NA ----------------------------------------------------------------- */

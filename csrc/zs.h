@@ -48,6 +48,8 @@ void zs_free(lua_State *L, void *p, size_t size);
 void zs_gc_hint(lua_State *L, size_t bytes);
 /* n * size, raising on overflow */
 size_t zs_mulsize(lua_State *L, size_t n, size_t size);
+/* push a scratch userdata of n * size bytes (uninitialized) and return it */
+void *zs_scratch(lua_State *L, size_t n, size_t size);
 
 /* ---- string dictionary -------------------------------------------------- */
 
@@ -195,6 +197,19 @@ int zs_frame_check_column(lua_State *L, int fidx, int arg);
 void zs_frame_push_name(lua_State *L, int fidx, int j);
 void zs_frame_push_column(lua_State *L, int fidx, int j);
 
+/* ---- sorting (sort.c) ---------------------------------------------------- */
+
+/* order-preserving uint64 of a double (-0.0 as 0.0) */
+uint64_t zs_float_key(double v);
+/* sort keys of a column: ascending unsigned order is the requested order,
+ * NA is UINT64_MAX (last) */
+void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out);
+/* stable LSD radix sorts */
+void zs_radix_sort_idx(const uint64_t *keys, int64_t *idx, int64_t *tmp, int64_t n);
+void zs_radix_sort_pairs(uint64_t *keys, int64_t *vals, uint64_t *tmpk, int64_t *tmpv, int64_t n);
+/* stable row order by several columns; pushes a scratch userdata */
+int64_t *zs_order(lua_State *L, zs_col **cols, const int *desc, int nk, int64_t n);
+
 /* ---- module areas ------------------------------------------------------- */
 
 extern int zs_na_key; /* registry key (address) of the NA sentinel */
@@ -206,5 +221,9 @@ void zs_frame_open(lua_State *L);
 void zs_csv_read_open(lua_State *L);
 void zs_write_open(lua_State *L);
 void zs_util_open(lua_State *L);
+void zs_mem_open(lua_State *L);
+void zs_sort_open(lua_State *L);
+void zs_agg_open(lua_State *L);
+void zs_expr_open(lua_State *L);
 
 #endif

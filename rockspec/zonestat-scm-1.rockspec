@@ -24,15 +24,18 @@ build = {
   modules = {
     ["zonestat.core"] = {
       sources = {
-        "csrc/core.c", "csrc/util.c", "csrc/dict.c", "csrc/numparse.c", "csrc/column.c",
-        "csrc/frame.c", "csrc/csv_read.c", "csrc/write.c",
+        "csrc/agg.c", "csrc/column.c", "csrc/core.c", "csrc/csv_read.c", "csrc/dict.c",
+        "csrc/expr.c", "csrc/frame.c", "csrc/group.c", "csrc/mem.c", "csrc/numparse.c",
+        "csrc/sort.c", "csrc/util.c", "csrc/write.c",
       },
       incdirs = { "csrc" },
       libraries = { "pthread" },
     },
     ["zonestat"] = "lua/zonestat/init.lua",
+    ["zonestat.agg"] = "lua/zonestat/agg.lua",
+    ["zonestat.expr"] = "lua/zonestat/expr.lua",
     ["zonestat.frame"] = "lua/zonestat/frame.lua",
-    ["zonestat.print"] = "lua/zonestat/print.lua",
     ["zonestat.json"] = "lua/zonestat/json.lua",
+    ["zonestat.print"] = "lua/zonestat/print.lua",
   },
 }

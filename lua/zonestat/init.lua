@@ -12,5 +12,7 @@ local zs = core
 require("zonestat.frame")(zs)
 require("zonestat.print")(zs)
 require("zonestat.json")(zs)
+require("zonestat.expr")(zs)
+require("zonestat.agg")(zs)
 
 return zs

@@ -1,0 +1,251 @@
+/* mem.c: the core's memory.
+ *
+ * Every buffer belongs to a userdata whose __gc frees it, so a Lua error
+ * never strands memory.  Small buffers come from the Lua state's allocator
+ * (lua_getallocf, as LPeg does).  Big ones (>= ZS_BIG bytes: columns,
+ * group ids, sort scratch) are mapped directly and, when freed, kept in a
+ * small cache for the next request of a similar size: the first write to a
+ * fresh page costs a page fault and zeroing (about 0.7 s per GB on the
+ * development VM, more than most queries), and analyses allocate the same
+ * sizes over and over.  The cache holds at most ZS_CACHE_MAX bytes and is
+ * released when the state closes.
+ *
+ * Neither kind counts in collectgarbage("count"), so zs_gc_hint asks for a
+ * full collection whenever the core's live memory has doubled since the
+ * last one: garbage frames are freed in time. */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "zs.h"
+
+#define ZS_BIG ((size_t)1 << 20)
+#define ZS_CACHE_SLOTS 16
+#define ZS_CACHE_MAX ((size_t)1 << 31)
+#define EXTERNAL_SLACK ((size_t)64 << 20)
+
+/* bytes the core holds, and what it held after the last full collection it
+ * asked for (one account for the process) */
+static size_t external_live, external_base;
+
+/* ---- big blocks --------------------------------------------------------------- */
+
+static size_t page_round(size_t n) {
+  size_t page = 4096;
+  return (n + page - 1) & ~(page - 1);
+}
+
+static struct {
+  void *p;
+  size_t size; /* mapped bytes */
+} cache[ZS_CACHE_SLOTS];
+static size_t cache_bytes;
+
+/* a mapping of at least n bytes (n a multiple of the page size); NULL on failure */
+static void *big_map(size_t n, size_t *mapped) {
+  /* best fit among cached blocks no more than twice as big */
+  int best = -1;
+  for (int i = 0; i < ZS_CACHE_SLOTS; i++)
+    if (cache[i].p && cache[i].size >= n && cache[i].size <= 2 * n &&
+        (best < 0 || cache[i].size < cache[best].size))
+      best = i;
+  if (best >= 0) {
+    void *p = cache[best].p;
+    *mapped = cache[best].size;
+    cache_bytes -= cache[best].size;
+    cache[best].p = NULL;
+    return p;
+  }
+  void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    /* give the cache back and try once more */
+    for (int i = 0; i < ZS_CACHE_SLOTS; i++)
+      if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache[i].p = NULL; }
+    cache_bytes = 0;
+    p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+  }
+  *mapped = n;
+  return p;
+}
+
+static void big_unmap(void *p, size_t mapped) {
+  if (mapped <= ZS_CACHE_MAX / 4) {
+    /* evict the oldest-looking (first found) blocks until it fits */
+    for (int i = 0; i < ZS_CACHE_SLOTS && cache_bytes + mapped > ZS_CACHE_MAX; i++)
+      if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache_bytes -= cache[i].size; cache[i].p = NULL; }
+    int slot = -1;
+    for (int i = 0; i < ZS_CACHE_SLOTS && slot < 0; i++) if (!cache[i].p) slot = i;
+    if (slot < 0) { /* full: replace the smallest */
+      slot = 0;
+      for (int i = 1; i < ZS_CACHE_SLOTS; i++) if (cache[i].size < cache[slot].size) slot = i;
+      munmap(cache[slot].p, cache[slot].size);
+      cache_bytes -= cache[slot].size;
+    }
+    cache[slot].p = p;
+    cache[slot].size = mapped;
+    cache_bytes += mapped;
+    return;
+  }
+  munmap(p, mapped);
+}
+
+/* Big blocks carry their mapped size in a header so that frees and
+ * reallocations know it. */
+#define HDR 64
+
+static void *big_alloc(size_t n) {
+  size_t mapped;
+  char *base = big_map(page_round(n + HDR), &mapped);
+  if (!base) return NULL;
+  memcpy(base, &mapped, sizeof mapped);
+  return base + HDR;
+}
+
+static size_t big_size(void *p) {
+  size_t mapped;
+  memcpy(&mapped, (char *)p - HDR, sizeof mapped);
+  return mapped;
+}
+
+static void big_free(void *p) {
+  if (p) big_unmap((char *)p - HDR, big_size(p));
+}
+
+/* release the cache (the state is closing) */
+static int cache_gc(lua_State *L) {
+  (void)L;
+  for (int i = 0; i < ZS_CACHE_SLOTS; i++)
+    if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache[i].p = NULL; }
+  cache_bytes = 0;
+  return 0;
+}
+
+/* ---- the core's allocation functions ------------------------------------------------ */
+
+void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
+  if (newsize == 0) {
+    zs_free(L, p, oldsize);
+    return NULL;
+  }
+  if (!p) oldsize = 0;
+  int was_big = oldsize >= ZS_BIG, big = newsize >= ZS_BIG;
+  void *q;
+  if (was_big && big) {
+    size_t mapped = big_size(p);
+    if (newsize + HDR <= mapped && newsize + HDR > mapped / 2) {
+      q = p; /* fits where it is */
+    } else {
+      char *base = mremap((char *)p - HDR, mapped, page_round(newsize + HDR), MREMAP_MAYMOVE);
+      if (base == MAP_FAILED) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
+      size_t m = page_round(newsize + HDR);
+      memcpy(base, &m, sizeof m);
+      q = base + HDR;
+    }
+  } else if (big) {
+    q = big_alloc(newsize);
+    if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
+    if (p) {
+      memcpy(q, p, oldsize);
+      zs_free(L, p, oldsize);
+      external_live += oldsize; /* zs_free took it off; counted again below */
+    }
+  } else if (was_big) {
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    q = f(ud, NULL, 0, newsize);
+    if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
+    memcpy(q, p, newsize);
+    big_free(p);
+  } else {
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    q = f(ud, p, oldsize, newsize);
+    if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
+  }
+  external_live += newsize;
+  external_live -= oldsize < external_live ? oldsize : external_live;
+  if (newsize > oldsize) zs_gc_hint(L, newsize - oldsize);
+  return q;
+}
+
+void zs_free(lua_State *L, void *p, size_t size) {
+  if (p == NULL) return;
+  if (size >= ZS_BIG) {
+    big_free(p);
+  } else {
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    f(ud, p, size, 0);
+  }
+  external_live -= size < external_live ? size : external_live;
+}
+
+void zs_gc_hint(lua_State *L, size_t bytes) {
+  (void)bytes;
+  if (external_live <= 2 * external_base + EXTERNAL_SLACK) return;
+  if (!lua_gc(L, LUA_GCISRUNNING)) return;
+  lua_gc(L, LUA_GCCOLLECT);
+  external_base = external_live;
+}
+
+size_t zs_mulsize(lua_State *L, size_t n, size_t size) {
+  if (size != 0 && n > SIZE_MAX / size) luaL_error(L, "not enough memory (size overflow)");
+  return n * size;
+}
+
+void *zs_sysalloc(void *ud, void *p, size_t osize, size_t nsize) {
+  (void)ud;
+  (void)osize;
+  if (nsize == 0) {
+    free(p);
+    return NULL;
+  }
+  return realloc(p, nsize);
+}
+
+/* ---- scratch buffers ------------------------------------------------------------------ */
+
+#define BUFFER "zonestat.Buffer"
+
+typedef struct {
+  void *p;
+  size_t size;
+} buffer;
+
+static int buffer_gc(lua_State *L) {
+  buffer *b = luaL_checkudata(L, 1, BUFFER);
+  zs_free(L, b->p, b->size);
+  b->p = NULL;
+  b->size = 0;
+  return 0;
+}
+
+void *zs_scratch(lua_State *L, size_t n, size_t size) {
+  size_t bytes = zs_mulsize(L, n ? n : 1, size ? size : 1);
+  if (bytes < ZS_BIG) return lua_newuserdatauv(L, bytes, 0);
+  buffer *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->p = NULL;
+  b->size = 0;
+  luaL_setmetatable(L, BUFFER);
+  b->p = zs_realloc(L, NULL, 0, bytes);
+  b->size = bytes;
+  return b->p;
+}
+
+void zs_mem_open(lua_State *L) {
+  luaL_newmetatable(L, BUFFER);
+  lua_pushcfunction(L, buffer_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  /* a sentinel in the registry releases the cache when the state closes */
+  lua_newuserdatauv(L, 0, 0);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, cache_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, "zonestat.memcache");
+}
