@@ -19,6 +19,7 @@
  *   top          up to k largest values per group, largest first (long format)
  *   share        group sum / sum over all rows
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,7 +355,8 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
     uint64_t *v = sg.val + sg.off[k];
     if (m == 0) { zs_col_set_na(out, k); continue; }
     if (keep_type) { /* type 1: x[ceil(m p)] (1-based), at least the first */
-      int64_t j = (int64_t)ceill((long double)m * s->p);
+      double np = (double)m * s->p; /* as R: a little fuzz against 10 * 0.9 > 9 */
+      int64_t j = (int64_t)ceil(np - 4 * DBL_EPSILON * np);
       if (j < 1) j = 1;
       if (j > m) j = m;
       uint64_t key = select_kth(v, m, j - 1);
@@ -646,11 +648,29 @@ static int l_group_agg(lua_State *L) {
     for (int64_t j = 0; j < nout; j++) krows[j] = g->first[grp[j]];
     base++;
   }
-  for (int k = 0; k < nk; k++) {
-    zs_frame_push_name(L, 1, keypos[k]);
-    zs_frame_push_column(L, 1, keypos[k]);
-    zs_col_take(L, -1, krows, nout);
-    lua_remove(L, -2);
+  if (has_top) {
+    for (int k = 0; k < nk; k++) {
+      zs_frame_push_name(L, 1, keypos[k]);
+      zs_frame_push_column(L, 1, keypos[k]);
+      zs_col_take(L, -1, krows, nout);
+      lua_remove(L, -2);
+    }
+  } else {
+    /* the key columns, decoded from the groups; then names interleaved */
+    int *colidx = scratch(L, (size_t)nk + 1, sizeof(int));
+    int cbase = lua_gettop(L);
+    for (int k = 0; k < nk; k++) {
+      zs_frame_push_column(L, 1, keypos[k]);
+      colidx[k] = cbase + 1 + k;
+    }
+    zs_group_key_columns(L, g, colidx);
+    for (int k = 0; k < nk; k++) {
+      zs_frame_push_name(L, 1, keypos[k]);
+      lua_pushvalue(L, cbase + nk + 1 + k);
+    }
+    /* drop the source columns and decoded copies below the pairs */
+    for (int k = 0; k < 2 * nk; k++) lua_remove(L, cbase + 1);
+    lua_remove(L, cbase); /* colidx */
   }
   for (int k = 0; k < ns; k++) {
     lua_pushstring(L, specs[k].name);

@@ -1,18 +1,20 @@
 /* group.c: factorizing key columns into dense group ids.
  *
- * Each key column is first turned into order-preserving "ranks": a str
+ * Each key column is encoded into order-preserving codes (group.h): a str
  * column by its dictionary's sorted order, a bool directly, an int or date
  * column by offset from its minimum when the range is small, otherwise (and
- * for floats) by sorting its distinct values.  NA gets the highest rank, so
- * it forms its own group and sorts last.  Several keys combine by mixed
- * radix into one 64-bit number whose order is the order of the key tuples;
- * when the combined range is small, a direct table maps it to group ids,
- * otherwise a hash table does and the distinct keys are radix-sorted.  Group
- * ids therefore come out in ascending key order (or, with sort = false, in
- * order of first appearance), without comparing rows.
- *
- * A Groups value (userdata "zonestat.Groups") holds the per-row group id,
- * the number of groups and the first row of each group. */
+ * for floats) by ranking its sorted distinct values.  NA takes the highest
+ * code, so it forms its own group and sorts last.  The keys of a row combine
+ * into one 64-bit composite whose order is the order of the key tuples:
+ *   - small combined range: mixed radix, and a direct table maps composites
+ *     to group ids (assigned in key order by scanning the table);
+ *   - otherwise bit fields: with many distinct keys the (composite, row)
+ *     pairs are radix-sorted and runs become groups; with fewer, a hash
+ *     table assigns ids and the distinct composites are sorted after;
+ *   - keys too wide for 64 bits are folded pairwise into dense ranks.
+ * Group ids come out in ascending key order (or, with sort = false, in
+ * order of first appearance) without comparing rows, and each group's key
+ * values are decoded from its composite rather than gathered from rows. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,44 +23,52 @@
 #include "group.h"
 
 #define DIRECT_MIN (1 << 16)
+#define SAMPLE 65536
 
 static int groups_gc(lua_State *L) {
   zs_groups *g = luaL_checkudata(L, 1, ZS_GROUPS);
   zs_free(L, g->gid, g->gid_bytes);
   zs_free(L, g->first, g->first_bytes);
+  zs_free(L, g->gkey, g->gkey_bytes);
   g->gid = NULL;
   g->first = NULL;
-  g->gid_bytes = g->first_bytes = 0;
+  g->gkey = NULL;
+  g->gid_bytes = g->first_bytes = g->gkey_bytes = 0;
   return 0;
 }
 
-zs_groups *zs_groups_push(lua_State *L, int64_t n) {
-  zs_groups *g = lua_newuserdatauv(L, sizeof *g, 0);
+static zs_groups *groups_push(lua_State *L, int64_t n) {
+  zs_groups *g = lua_newuserdatauv(L, sizeof *g, 1);
   memset(g, 0, sizeof *g);
   if (luaL_newmetatable(L, ZS_GROUPS)) {
     lua_pushcfunction(L, groups_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  lua_newtable(L); /* anchors the encoders' scratch */
+  lua_setiuservalue(L, -2, 1);
   g->n = n;
   g->gid_bytes = zs_mulsize(L, (size_t)(n ? n : 1), sizeof(int32_t));
   g->gid = zs_realloc(L, NULL, 0, g->gid_bytes);
   return g;
 }
 
-void zs_groups_set_first(lua_State *L, zs_groups *g, int64_t ngroups) {
-  size_t bytes = zs_mulsize(L, (size_t)(ngroups ? ngroups : 1), sizeof(int64_t));
-  g->first = zs_realloc(L, g->first, g->first_bytes, bytes);
-  g->first_bytes = bytes;
-  g->ngroups = ngroups;
+/* keep the value on top alive as long as the Groups at gidx; pops it */
+static void anchor(lua_State *L, int gidx) {
+  lua_getiuservalue(L, gidx, 1);
+  lua_insert(L, -2);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 1);
 }
 
-/* ---- ranks of one key column ---------------------------------------------- */
-
-typedef struct {
-  uint64_t card;    /* number of rank values (NA included) */
-  uint32_t *rank;   /* per row (scratch userdata), or NULL when direct below */
-} keyranks;
+static void set_groups(lua_State *L, zs_groups *g, int64_t ngroups) {
+  size_t fb = zs_mulsize(L, (size_t)(ngroups ? ngroups : 1), sizeof(int64_t));
+  g->first = zs_realloc(L, g->first, g->first_bytes, fb);
+  g->first_bytes = fb;
+  g->gkey = zs_realloc(L, g->gkey, g->gkey_bytes, fb);
+  g->gkey_bytes = fb;
+  g->ngroups = ngroups;
+}
 
 static uint64_t mix(uint64_t h) {
   h ^= h >> 33;
@@ -69,162 +79,191 @@ static uint64_t mix(uint64_t h) {
   return h;
 }
 
-/* ranks of an arbitrary 64-bit sortable key per row (NA = UINT64_MAX):
- * distinct keys through a hash table, sorted, numbered */
-static uint64_t ranks_by_sorting(lua_State *L, const uint64_t *key, int64_t n, uint32_t *rank) {
+static int bits_for(uint64_t card) {
+  int b = 0;
+  while (b < 64 && (card - 1) >> b) b++;
+  return b ? b : 1;
+}
+
+/* ---- encoding one key column --------------------------------------------------- */
+
+static inline uint64_t enc_code(const zs_keyenc *e, int64_t i) {
+  switch (e->kind) {
+  case ENC_STR: {
+    int32_t c = ((const int32_t *)e->col->data)[i];
+    return c < 0 ? e->card - 1 : (uint64_t)e->rank[c];
+  }
+  case ENC_BOOL: {
+    int8_t b = ((const int8_t *)e->col->data)[i];
+    return b < 0 ? 2 : (uint64_t)b;
+  }
+  case ENC_OFFSET:
+    if (e->col->type == ZS_INT) {
+      int64_t v = ((const int64_t *)e->col->data)[i];
+      return v == ZS_NA_INT ? e->card - 1 : (uint64_t)v - (uint64_t)e->min;
+    } else {
+      int32_t v = ((const int32_t *)e->col->data)[i];
+      return v == ZS_NA_DATE ? e->card - 1 : (uint64_t)((int64_t)v - e->min);
+    }
+  default: return e->rowrank[i];
+  }
+}
+
+/* Rank the sort keys of e->col: distinct keys through a hash table, sorted,
+ * numbered.  Sets rowrank, values and card; their scratch is anchored. */
+static void encode_sorted(lua_State *L, int gidx, zs_keyenc *e, int64_t n) {
+  uint64_t *key = zs_scratch(L, (size_t)n, sizeof(uint64_t));
+  zs_sort_keys(L, e->col, 0, key);
   uint64_t nslots = 16;
   while (nslots < (uint64_t)n * 2) nslots <<= 1;
   int64_t *slot = zs_scratch(L, nslots, sizeof(int64_t));
   memset(slot, 0xff, nslots * sizeof(int64_t));
-  uint64_t *distinct = zs_scratch(L, (size_t)n, 4 * sizeof(uint64_t));
-  int64_t *ids = (int64_t *)(distinct + n);
-  uint64_t *tmpk = distinct + 2 * n;
-  int64_t *tmpv = (int64_t *)(distinct + 3 * n);
+  e->rowrank = zs_scratch(L, (size_t)n, sizeof(uint32_t));
+  lua_insert(L, -3); /* rowrank below key and slot */
+  uint64_t *distinct = zs_scratch(L, (size_t)n, sizeof(uint64_t));
+  int64_t *ids = zs_scratch(L, (size_t)n, 3 * sizeof(int64_t));
+  uint64_t *tmpk = (uint64_t *)(ids + n);
+  int64_t *tmpv = ids + 2 * n;
   int64_t nd = 0;
-  /* first pass: distinct keys; rank[] temporarily holds the distinct index */
   for (int64_t i = 0; i < n; i++) {
-    uint64_t k = key[i];
-    uint64_t s = mix(k) & (nslots - 1);
+    uint64_t k = key[i], s = mix(k) & (nslots - 1);
     for (;;) {
       int64_t d = slot[s];
       if (d < 0) {
         slot[s] = nd;
         distinct[nd] = k;
         ids[nd] = nd;
-        rank[i] = (uint32_t)nd++;
+        e->rowrank[i] = (uint32_t)nd++;
         break;
       }
       if (distinct[d] == k) {
-        rank[i] = (uint32_t)d;
+        e->rowrank[i] = (uint32_t)d;
         break;
       }
       s = (s + 1) & (nslots - 1);
     }
   }
   zs_radix_sort_pairs(distinct, ids, tmpk, tmpv, nd);
-  /* ids[r] = distinct index of rank r; invert into tmpv */
-  for (int64_t r = 0; r < nd; r++) tmpv[ids[r]] = r;
-  for (int64_t i = 0; i < n; i++) rank[i] = (uint32_t)tmpv[rank[i]];
+  for (int64_t r = 0; r < nd; r++) tmpv[ids[r]] = r; /* distinct index -> rank */
+  for (int64_t i = 0; i < n; i++) e->rowrank[i] = (uint32_t)tmpv[e->rowrank[i]];
+  e->values = distinct;
+  e->card = (uint64_t)nd;
+  /* stack: rowrank, key, slot, distinct, ids: keep rowrank and distinct */
+  lua_pop(L, 1);
+  lua_insert(L, -3);
   lua_pop(L, 2);
-  return (uint64_t)nd;
+  anchor(L, gidx);
+  anchor(L, gidx);
 }
 
-/* Fill kr with the ranks of column c; pushes one scratch userdata. */
-static void key_ranks(lua_State *L, zs_col *c, keyranks *kr) {
-  int64_t n = c->n;
-  if (n > (int64_t)UINT32_MAX) luaL_error(L, "too many rows to group");
-  kr->rank = zs_scratch(L, (size_t)n, sizeof(uint32_t));
-  uint32_t *rank = kr->rank;
+static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t n) {
+  memset(e, 0, sizeof *e);
+  e->col = c;
   switch (c->type) {
-  case ZS_STR: {
-    const int32_t *dr = zs_dict_rank(c->dict);
-    if (!dr && c->dict->n) luaL_error(L, "not enough memory");
-    uint32_t na = (uint32_t)c->dict->n;
-    const int32_t *codes = c->data;
-    for (int64_t i = 0; i < n; i++) rank[i] = codes[i] < 0 ? na : (uint32_t)dr[codes[i]];
-    kr->card = (uint64_t)na + 1;
-    return;
-  }
-  case ZS_BOOL: {
-    const int8_t *b = c->data;
-    for (int64_t i = 0; i < n; i++) rank[i] = b[i] < 0 ? 2 : (uint32_t)b[i];
-    kr->card = 3;
-    return;
-  }
+  case ZS_STR:
+    e->kind = ENC_STR;
+    e->rank = zs_dict_rank(c->dict);
+    if (!e->rank && c->dict->n) luaL_error(L, "not enough memory");
+    e->card = (uint64_t)c->dict->n + 1;
+    break;
+  case ZS_BOOL:
+    e->kind = ENC_BOOL;
+    e->card = 3;
+    break;
   case ZS_INT:
   case ZS_DATE: {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
-    int any = 0;
     for (int64_t i = 0; i < n; i++) {
       int64_t v;
       if (c->type == ZS_INT) { v = ((int64_t *)c->data)[i]; if (v == ZS_NA_INT) continue; }
       else { int32_t d = ((int32_t *)c->data)[i]; if (d == ZS_NA_DATE) continue; v = d; }
-      any = 1;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    uint64_t range = any ? (uint64_t)hi - (uint64_t)lo + 1 : 0;
+    if (lo > hi) { lo = hi = 0; } /* no value at all */
+    uint64_t range = (uint64_t)hi - (uint64_t)lo + 1;
     uint64_t limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
-    if (any && range <= limit && range < UINT32_MAX) {
-      for (int64_t i = 0; i < n; i++) {
-        int64_t v;
-        int na;
-        if (c->type == ZS_INT) { v = ((int64_t *)c->data)[i]; na = v == ZS_NA_INT; }
-        else { int32_t d = ((int32_t *)c->data)[i]; na = d == ZS_NA_DATE; v = d; }
-        rank[i] = na ? (uint32_t)range : (uint32_t)((uint64_t)v - (uint64_t)lo);
-      }
-      kr->card = range + 1;
-      return;
+    if (range <= limit && range < UINT32_MAX) {
+      e->kind = ENC_OFFSET;
+      e->min = lo;
+      e->card = range + 1;
+      break;
     }
-    break;
+    __attribute__((fallthrough)); /* wide ranges are ranked like floats */
   }
-  default: break;
+  default:
+    e->kind = ENC_SORTED;
+    encode_sorted(L, gidx, e, n);
   }
-  /* general case: sort the distinct values */
-  uint64_t *key = zs_scratch(L, (size_t)n, sizeof(uint64_t));
-  zs_sort_keys(L, c, 0, key);
-  kr->card = ranks_by_sorting(L, key, n, rank);
-  lua_pop(L, 1);
+  e->bits = bits_for(e->card);
 }
 
-/* ---- combining keys ------------------------------------------------------- */
+/* ---- the three ways of numbering groups ---------------------------------------------- */
 
-/* composite key of row i (mixed radix, first key most significant) */
-static inline uint64_t composite(const keyranks *kr, int nk, int64_t i) {
+static inline uint64_t radix_key(const zs_keyenc *enc, int nk, int64_t i) {
   uint64_t v = 0;
-  for (int k = 0; k < nk; k++) v = v * kr[k].card + kr[k].rank[i];
+  for (int k = 0; k < nk; k++) v = v * enc[k].card + enc_code(&enc[k], i);
   return v;
 }
 
-/* Group ids through a direct table over the composite range P. */
-static void group_direct(lua_State *L, zs_groups *g, const keyranks *kr, int nk, uint64_t P, int sort) {
+static inline uint64_t packed_key(const zs_keyenc *enc, int nk, int64_t i) {
+  uint64_t v = 0;
+  for (int k = 0; k < nk; k++) v = (v << enc[k].bits) | enc_code(&enc[k], i);
+  return v;
+}
+
+/* a direct table over the combined range P (mixed radix) */
+static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t n = g->n;
+  const zs_keyenc *enc = g->enc;
+  int nk = g->nk;
   int32_t *map = zs_scratch(L, (size_t)P, sizeof(int32_t));
   memset(map, 0xff, (size_t)P * sizeof(int32_t));
   int32_t *gid = g->gid;
   int64_t ng = 0;
   if (sort) {
-    for (int64_t i = 0; i < n; i++) map[composite(kr, nk, i)] = 0;
+    for (int64_t i = 0; i < n; i++) map[radix_key(enc, nk, i)] = 0;
     for (uint64_t p = 0; p < P; p++)
       if (map[p] >= 0) map[p] = (int32_t)ng++;
-    if (ng > INT32_MAX) luaL_error(L, "too many groups");
-    zs_groups_set_first(L, g, ng);
+    set_groups(L, g, ng);
+    for (uint64_t p = 0; p < P; p++)
+      if (map[p] >= 0) g->gkey[map[p]] = p;
     for (int64_t k = 0; k < ng; k++) g->first[k] = -1;
     for (int64_t i = 0; i < n; i++) {
-      int32_t id = map[composite(kr, nk, i)];
+      int32_t id = map[radix_key(enc, nk, i)];
       gid[i] = id;
       if (g->first[id] < 0) g->first[id] = i;
     }
   } else {
-    zs_groups_set_first(L, g, n ? n : 1);
+    set_groups(L, g, n);
     for (int64_t i = 0; i < n; i++) {
-      uint64_t p = composite(kr, nk, i);
+      uint64_t p = radix_key(enc, nk, i);
       int32_t id = map[p];
       if (id < 0) {
         id = map[p] = (int32_t)ng;
+        g->gkey[ng] = p;
         g->first[ng++] = i;
       }
       gid[i] = id;
     }
-    zs_groups_set_first(L, g, ng);
+    set_groups(L, g, ng);
   }
   lua_pop(L, 1);
 }
 
-/* Group ids through a hash table on 64-bit composite keys; sorted after. */
+/* a hash table on composite keys, then (sort) the distinct keys sorted */
 static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sort) {
   int64_t n = g->n;
   uint64_t nslots = 16;
-  while (nslots < (uint64_t)n * 2) nslots <<= 1;
+  while (nslots < (uint64_t)n + (uint64_t)n / 2) nslots <<= 1;
   int32_t *slot = zs_scratch(L, nslots, sizeof(int32_t));
   memset(slot, 0xff, nslots * sizeof(int32_t));
-  uint64_t *gkey = zs_scratch(L, (size_t)n, sizeof(uint64_t));
-  zs_groups_set_first(L, g, n ? n : 1);
+  set_groups(L, g, n);
+  uint64_t *gkey = g->gkey;
   int32_t *gid = g->gid;
   int64_t ng = 0;
   for (int64_t i = 0; i < n; i++) {
-    uint64_t k = keys[i];
-    uint64_t s = mix(k) & (nslots - 1);
+    uint64_t k = keys[i], s = mix(k) & (nslots - 1);
     int32_t id;
     for (;;) {
       id = slot[s];
@@ -240,67 +279,224 @@ static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sor
     }
     gid[i] = id;
   }
+  lua_pop(L, 1);
   if (sort && ng > 1) {
-    /* order the groups by key and renumber */
     int64_t *ids = zs_scratch(L, (size_t)ng, 3 * sizeof(int64_t));
     uint64_t *tmpk = (uint64_t *)(ids + ng);
     int64_t *tmpv = ids + 2 * ng;
     for (int64_t k = 0; k < ng; k++) ids[k] = k;
-    zs_radix_sort_pairs(gkey, ids, tmpk, tmpv, ng);
-    int32_t *newid = (int32_t *)tmpk; /* reuse: ng int32 fit in ng uint64 */
+    zs_radix_sort_pairs(gkey, ids, tmpk, tmpv, ng); /* gkey now sorted */
+    int32_t *newid = (int32_t *)tmpk;
     for (int64_t r = 0; r < ng; r++) newid[ids[r]] = (int32_t)r;
     for (int64_t i = 0; i < n; i++) gid[i] = newid[gid[i]];
-    int64_t *first = tmpv;
-    for (int64_t r = 0; r < ng; r++) first[r] = g->first[ids[r]];
-    memcpy(g->first, first, (size_t)ng * sizeof(int64_t));
+    for (int64_t r = 0; r < ng; r++) tmpv[r] = g->first[ids[r]];
+    memcpy(g->first, tmpv, (size_t)ng * sizeof(int64_t));
     lua_pop(L, 1);
   }
-  zs_groups_set_first(L, g, ng);
+  set_groups(L, g, ng);
+}
+
+/* Stable LSD radix sort of (key, row) pairs on the low `bits` bits of the
+ * keys, 11 bits a pass. */
+static void radix_sort_rows(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n, int bits) {
+  uint64_t *sk = key, *dk = tk;
+  uint32_t *sr = row, *dr = tr;
+  static int64_t count[2049];
+  for (int shift = 0; shift < bits; shift += 11) {
+    memset(count, 0, sizeof count);
+    for (int64_t i = 0; i < n; i++) count[((sk[i] >> shift) & 2047) + 1]++;
+    int used = 0;
+    for (int b = 0; b < 2048; b++) used += count[b + 1] != 0;
+    if (used == 1) continue; /* all the same in this digit */
+    for (int b = 0; b < 2048; b++) count[b + 1] += count[b];
+    for (int64_t i = 0; i < n; i++) {
+      int64_t at = count[(sk[i] >> shift) & 2047]++;
+      dk[at] = sk[i];
+      dr[at] = sr[i];
+    }
+    uint64_t *t = sk; sk = dk; dk = t;
+    uint32_t *u = sr; sr = dr; dr = u;
+  }
+  if (sk != key) {
+    memcpy(key, sk, (size_t)n * sizeof *key);
+    memcpy(row, sr, (size_t)n * sizeof *row);
+  }
+}
+
+/* sort (composite, row) pairs; runs of equal keys are the groups */
+static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
+  int64_t n = g->n;
+  uint32_t *row = zs_scratch(L, (size_t)n, sizeof(uint32_t));
+  uint64_t *tk = zs_scratch(L, (size_t)n, sizeof(uint64_t) + sizeof(uint32_t));
+  uint32_t *tr = (uint32_t *)(tk + n);
+  for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
+  radix_sort_rows(keys, row, tk, tr, n, bits);
+  int64_t ng = 0;
+  for (int64_t j = 0; j < n; j++) ng += j == 0 || keys[j] != keys[j - 1];
+  if (ng > INT32_MAX) luaL_error(L, "too many groups");
+  set_groups(L, g, ng);
+  int64_t k = -1;
+  for (int64_t j = 0; j < n; j++) {
+    if (j == 0 || keys[j] != keys[j - 1]) {
+      k++;
+      g->gkey[k] = keys[j];
+      g->first[k] = row[j]; /* stable: the smallest row of the run */
+    }
+    g->gid[row[j]] = (int32_t)k;
+  }
   lua_pop(L, 2);
 }
 
-/* Group the rows of the key columns; pushes the Groups userdata. */
+/* distinct share of the first rows' keys: high means mostly distinct */
+static double distinct_share(lua_State *L, const uint64_t *keys, int64_t n) {
+  int64_t m = n < SAMPLE ? n : SAMPLE;
+  uint64_t *set = zs_scratch(L, 2 * SAMPLE, sizeof(uint64_t));
+  uint8_t *used = zs_scratch(L, 2 * SAMPLE, 1);
+  memset(used, 0, 2 * SAMPLE);
+  int64_t d = 0;
+  for (int64_t i = 0; i < m; i++) {
+    uint64_t s = mix(keys[i]) & (2 * SAMPLE - 1);
+    while (used[s] && set[s] != keys[i]) s = (s + 1) & (2 * SAMPLE - 1);
+    if (!used[s]) { used[s] = 1; set[s] = keys[i]; d++; }
+  }
+  lua_pop(L, 2);
+  return m ? (double)d / (double)m : 0;
+}
+
+/* ---- entry points -------------------------------------------------------------------- */
+
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort) {
-  zs_groups *g = zs_groups_push(L, n);
+  if (n > INT32_MAX) luaL_error(L, "group_by: at most %d rows", INT32_MAX);
+  zs_groups *g = groups_push(L, n);
   int gidx = lua_gettop(L);
+  g->nk = nk;
+  g->enc = zs_scratch(L, (size_t)nk + 1, sizeof(zs_keyenc));
+  anchor(L, gidx);
+  g->decodable = 1;
   if (nk == 0) { /* one group of all rows */
     memset(g->gid, 0, (size_t)n * sizeof(int32_t));
-    zs_groups_set_first(L, g, 1);
+    set_groups(L, g, 1);
     g->first[0] = 0;
+    g->gkey[0] = 0;
     return g;
   }
+  for (int k = 0; k < nk; k++) encode_key(L, gidx, &g->enc[k], cols[k], n);
   if (n == 0) {
-    zs_groups_set_first(L, g, 0);
+    set_groups(L, g, 0);
     return g;
   }
-  keyranks *kr = lua_newuserdatauv(L, sizeof(keyranks) * (size_t)nk, 0);
-  for (int k = 0; k < nk; k++) key_ranks(L, cols[k], &kr[k]); /* each pushes its ranks */
   uint64_t P = 1;
-  int fits = 1;
-  for (int k = 0; k < nk && fits; k++) fits = !__builtin_mul_overflow(P, kr[k].card, &P);
+  int fits = 1, bits = 0;
+  for (int k = 0; k < nk; k++) {
+    fits = fits && !__builtin_mul_overflow(P, g->enc[k].card, &P);
+    bits += g->enc[k].bits;
+  }
   uint64_t direct_limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
   if (fits && P <= direct_limit && P <= (uint64_t)INT32_MAX) {
-    group_direct(L, g, kr, nk, P, sort);
-  } else {
-    uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));
-    if (fits) {
-      for (int64_t i = 0; i < n; i++) keys[i] = composite(kr, nk, i);
-    } else {
-      /* too wide for one number: fold the keys pairwise into dense ranks */
-      uint32_t *acc = zs_scratch(L, (size_t)n, sizeof(uint32_t));
-      memcpy(acc, kr[0].rank, (size_t)n * sizeof(uint32_t));
-      uint64_t card = kr[0].card;
-      for (int k = 1; k < nk; k++) {
-        for (int64_t i = 0; i < n; i++) keys[i] = (uint64_t)acc[i] * kr[k].card + kr[k].rank[i];
-        if (__builtin_mul_overflow(card, kr[k].card, &card)) card = UINT64_MAX;
-        card = ranks_by_sorting(L, keys, n, acc);
-      }
-      for (int64_t i = 0; i < n; i++) keys[i] = acc[i];
-      lua_pop(L, 1);
-    }
-    group_hash(L, g, keys, sort);
-    lua_pop(L, 1);
+    group_direct(L, g, P, sort);
+    return g;
   }
-  lua_settop(L, gidx);
+  uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));
+  if (bits <= 64) {
+    g->packed = 1;
+    for (int64_t i = 0; i < n; i++) keys[i] = packed_key(g->enc, nk, i);
+  } else if (fits) {
+    for (int64_t i = 0; i < n; i++) keys[i] = radix_key(g->enc, nk, i);
+    bits = 64;
+  } else {
+    /* too wide for one number: fold the keys pairwise into dense ranks */
+    g->decodable = 0;
+    zs_keyenc acc;
+    memset(&acc, 0, sizeof acc);
+    zs_col tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.type = ZS_INT;
+    tmp.n = n;
+    tmp.data = zs_scratch(L, (size_t)n, sizeof(int64_t));
+    anchor(L, gidx);
+    for (int64_t i = 0; i < n; i++) ((int64_t *)tmp.data)[i] = (int64_t)enc_code(&g->enc[0], i);
+    uint64_t card = g->enc[0].card;
+    for (int k = 1; k < nk; k++) {
+      for (int64_t i = 0; i < n; i++)
+        ((int64_t *)tmp.data)[i] = (int64_t)((uint64_t)((int64_t *)tmp.data)[i] * g->enc[k].card + enc_code(&g->enc[k], i));
+      acc.col = &tmp;
+      encode_sorted(L, gidx, &acc, n); /* dense ranks in value order */
+      for (int64_t i = 0; i < n; i++) ((int64_t *)tmp.data)[i] = acc.rowrank[i];
+      card = acc.card;
+    }
+    for (int64_t i = 0; i < n; i++) keys[i] = (uint64_t)((int64_t *)tmp.data)[i];
+    bits = bits_for(card);
+  }
+  if (sort && distinct_share(L, keys, n) > 0.25) group_sorted(L, g, keys, bits);
+  else group_hash(L, g, keys, sort);
+  lua_pop(L, 1);
   return g;
+}
+
+/* value of code c of an encoder into element j of column out */
+static void decode_into(const zs_keyenc *e, uint64_t c, const int32_t *inv, zs_col *out, int64_t j) {
+  if (c == e->card - 1 && e->kind != ENC_SORTED) {
+    zs_col_set_na(out, j);
+    return;
+  }
+  switch (e->kind) {
+  case ENC_STR: ((int32_t *)out->data)[j] = inv[c]; break;
+  case ENC_BOOL: ((int8_t *)out->data)[j] = (int8_t)c; break;
+  case ENC_OFFSET:
+    if (out->type == ZS_INT) ((int64_t *)out->data)[j] = (int64_t)((uint64_t)e->min + c);
+    else ((int32_t *)out->data)[j] = (int32_t)(e->min + (int64_t)c);
+    break;
+  default: {
+    uint64_t k = e->values[c];
+    if (k == UINT64_MAX) { zs_col_set_na(out, j); break; }
+    if (out->type == ZS_INT) ((int64_t *)out->data)[j] = (int64_t)(k ^ 0x8000000000000000ULL);
+    else if (out->type == ZS_DATE) ((int32_t *)out->data)[j] = (int32_t)(uint32_t)(k ^ 0x80000000ULL);
+    else {
+      uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;
+      double d;
+      memcpy(&d, &b, 8);
+      ((double *)out->data)[j] = d;
+    }
+  }
+  }
+}
+
+void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
+  int64_t G = g->ngroups;
+  for (int k = 0; k < g->nk; k++) {
+    int cidx = lua_absindex(L, colidx[k]);
+    if (!g->decodable) {
+      zs_col_take(L, cidx, g->first, G);
+      continue;
+    }
+    const zs_keyenc *e = &g->enc[k];
+    zs_col *src = zs_col_check(L, cidx);
+    int32_t *inv = NULL;
+    if (e->kind == ENC_STR) { /* rank -> dictionary code */
+      inv = zs_scratch(L, (size_t)e->card, sizeof(int32_t));
+      for (int32_t c = 0; c < src->dict->n; c++) inv[e->rank[c]] = c;
+    }
+    zs_col *out;
+    if (src->type == ZS_STR) {
+      zs_col_push_dict(L, cidx);
+      out = zs_col_push(L, ZS_STR, G, -1);
+      lua_remove(L, -2);
+    } else {
+      out = zs_col_push(L, src->type, G, 0);
+    }
+    /* shift (packed) or divisor (mixed radix) of key k's field */
+    int shift = 0;
+    uint64_t div = 1;
+    for (int j = k + 1; j < g->nk; j++) {
+      shift += g->enc[j].bits;
+      div *= g->enc[j].card;
+    }
+    uint64_t mask = e->bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << e->bits) - 1);
+    for (int64_t j = 0; j < G; j++) {
+      uint64_t key = g->gkey[j];
+      uint64_t c = g->nk == 1 ? key : g->packed ? (key >> shift) & mask : (key / div) % e->card;
+      decode_into(e, c, inv, out, j);
+    }
+    if (inv) lua_remove(L, -2);
+  }
 }

@@ -7,19 +7,46 @@
 
 #define ZS_GROUPS "zonestat.Groups"
 
+/* How one key column turns into order-preserving codes 0..card-1 (NA is
+ * card-1, so it sorts last). */
+typedef enum {
+  ENC_STR,    /* dictionary rank of the code */
+  ENC_BOOL,   /* false, true, NA */
+  ENC_OFFSET, /* int or date minus the column's minimum (small ranges) */
+  ENC_SORTED  /* rank among the sorted distinct values (per-row ranks) */
+} zs_enc_kind;
+
+typedef struct {
+  zs_enc_kind kind;
+  zs_col *col;
+  uint64_t card;       /* number of codes, NA included */
+  int bits;            /* bits needed for card codes */
+  const int32_t *rank; /* ENC_STR: dictionary code -> rank */
+  int64_t min;         /* ENC_OFFSET */
+  uint32_t *rowrank;   /* ENC_SORTED: code of each row */
+  uint64_t *values;    /* ENC_SORTED: sort key of each code */
+} zs_keyenc;
+
 typedef struct {
   int64_t n;          /* rows */
   int64_t ngroups;
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
   int64_t *first;     /* per group: its first row */
-  size_t gid_bytes, first_bytes;
+  uint64_t *gkey;     /* per group: its composite key (when decodable) */
+  size_t gid_bytes, first_bytes, gkey_bytes;
+  int nk;
+  zs_keyenc *enc;     /* nk encoders (scratch kept alive by user value 1) */
+  int packed;         /* gkey packs codes in bit fields (else mixed radix) */
+  int decodable;      /* key values can be rebuilt from gkey */
 } zs_groups;
 
 /* Group n rows by the key columns (none: one group of all rows); group ids
  * in ascending key order (NA last) when sort, else in order of first
  * appearance.  Pushes the Groups userdata. */
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort);
-zs_groups *zs_groups_push(lua_State *L, int64_t n);
-void zs_groups_set_first(lua_State *L, zs_groups *g, int64_t ngroups);
+
+/* Push one column per key with the key values of each group (in group
+ * order); colidx[k] is the stack index of key k's Column userdata. */
+void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx);
 
 #endif

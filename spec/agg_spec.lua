@@ -1,0 +1,347 @@
+-- Every aggregate against a straightforward Lua reference on random data
+-- with NAs, over several kinds of keys (so that every grouping path runs:
+-- direct table, hash table, sorting, keys too wide for 64 bits).
+local zs = require "zonestat"
+local NA = zs.NA
+
+local random = math.random
+
+local function maybe_na(v, p) if random() < p then return NA end return v end
+
+local words = { "Hải Phòng", "Quảng Ngãi", "Đình Vũ", "Dung Quất", "VSIP", "a", "b", "" }
+
+--- random columns: keys of every type and values with NAs
+local function random_frame(n, seed)
+  math.randomseed(seed)
+  local c = { s = {}, i = {}, w = {}, w2 = {}, w3 = {}, d = {}, b = {}, fk = {}, x = {}, y = {}, v = {}, t = {} }
+  for r = 1, n do
+    c.s[r] = maybe_na(words[random(#words)], 0.1)
+    c.i[r] = maybe_na(random(-3, 3), 0.1)
+    c.w[r] = maybe_na(random(-2 ^ 62, 2 ^ 62), 0.05)     -- wide range: ranked by sorting
+    c.w2[r] = maybe_na(random(1, 40) * 1000000007, 0.05)
+    c.w3[r] = random(1, 7) * 2 ^ 40
+    c.d[r] = maybe_na(string.format("2024-%02d-%02d", random(1, 3), random(1, 28)), 0.1)
+    c.b[r] = maybe_na(random() < 0.5, 0.1)
+    c.fk[r] = maybe_na(random(0, 4) / 4 - 0.5, 0.1)
+    c.x[r] = maybe_na(random() * 100 - 50, 0.15)
+    c.y[r] = maybe_na(random(-1000, 1000), 0.15)
+    c.v[r] = maybe_na(random(1, 5), 0.2)
+    c.t[r] = maybe_na(words[random(#words)], 0.2)
+  end
+  c.d = zs.column(c.d, "date")
+  return zs.frame(c), c
+end
+
+-- ---- the reference ------------------------------------------------------------------
+
+local function value(col, r)
+  local v = col[r]
+  if v == NA then return nil end
+  return v
+end
+
+local function key_less(a, b) -- one key value; nil (NA) last
+  if a == nil then return false end
+  if b == nil then return true end
+  if type(a) == "boolean" then return (not a) and b end
+  return a < b
+end
+
+local function ref_groups(f, keys)
+  local n = f:nrow()
+  local groups, index = {}, {}
+  for r = 1, n do
+    local vals, parts = {}, {}
+    for k, key in ipairs(keys) do
+      vals[k] = f:get(key, r)
+      parts[k] = vals[k] == nil and "\0NA" or (type(vals[k]) .. ":" .. tostring(vals[k]))
+    end
+    local id = table.concat(parts, "\1")
+    local g = index[id]
+    if not g then
+      g = { keys = vals, rows = {} }
+      index[id] = g
+      groups[#groups + 1] = g
+    end
+    g.rows[#g.rows + 1] = r
+  end
+  table.sort(groups, function(a, b)
+    for k = 1, #keys do
+      local x, y = a.keys[k], b.keys[k]
+      if key_less(x, y) then return true end
+      if key_less(y, x) then return false end
+    end
+    return false
+  end)
+  return groups
+end
+
+local function present(f, col, rows)
+  local out = {}
+  for _, r in ipairs(rows) do
+    local v = f:get(col, r)
+    if v ~= nil then out[#out + 1] = v end
+  end
+  return out
+end
+
+local function mean(t)
+  local s = 0
+  for _, v in ipairs(t) do s = s + v end
+  return s / #t
+end
+
+local function quantile7(t, p)
+  table.sort(t)
+  local h = (#t - 1) * p
+  local lo = math.floor(h)
+  if lo + 1 >= #t then return t[#t] + 0.0 end
+  return t[lo + 1] + (h - lo) * (t[lo + 2] - t[lo + 1])
+end
+
+local ref = {
+  count = function(f, s, rows) return s.col and #present(f, s.col, rows) or #rows end,
+  sum = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    if #t == 0 then return nil end
+    local sum = 0
+    for _, v in ipairs(t) do sum = sum + (v == true and 1 or v == false and 0 or v) end
+    return sum
+  end,
+  mean = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    return #t > 0 and mean(t) or nil
+  end,
+  min = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    table.sort(t, key_less)
+    return t[1]
+  end,
+  max = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    table.sort(t, key_less)
+    return t[#t]
+  end,
+  var = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    if #t < 2 then return nil end
+    local m, ss = mean(t), 0
+    for _, v in ipairs(t) do ss = ss + (v - m) ^ 2 end
+    return ss / (#t - 1)
+  end,
+  median = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    if #t == 0 then return nil end
+    table.sort(t)
+    local h = #t // 2
+    if #t % 2 == 1 then return t[h + 1] + 0.0 end
+    return (t[h] + t[h + 1]) / 2
+  end,
+  quantile = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    if #t == 0 then return nil end
+    if s.type == 1 then
+      table.sort(t)
+      return t[math.max(1, math.ceil(#t * s.p))]
+    end
+    return quantile7(t, s.p)
+  end,
+  nunique = function(f, s, rows)
+    local seen, k = {}, 0
+    for _, v in ipairs(present(f, s.col, rows)) do
+      if not seen[v] then seen[v], k = true, k + 1 end
+    end
+    return k
+  end,
+  first = function(f, s, rows) return present(f, s.col, rows)[1] end,
+  last = function(f, s, rows)
+    local t = present(f, s.col, rows)
+    return t[#t]
+  end,
+  corr = function(f, s, rows)
+    local xs, ys = {}, {}
+    for _, r in ipairs(rows) do
+      local x, y = f:get(s.col, r), f:get(s.col2, r)
+      if x ~= nil and y ~= nil then xs[#xs + 1], ys[#ys + 1] = x, y end
+    end
+    if #xs < 2 then return nil end
+    local mx, my = mean(xs), mean(ys)
+    local sxy, sxx, syy = 0, 0, 0
+    for i = 1, #xs do
+      sxy = sxy + (xs[i] - mx) * (ys[i] - my)
+      sxx = sxx + (xs[i] - mx) ^ 2
+      syy = syy + (ys[i] - my) ^ 2
+    end
+    if sxx == 0 or syy == 0 then return nil end
+    return sxy / math.sqrt(sxx * syy)
+  end,
+}
+
+local function close(a, b)
+  if a == b then return true end
+  if type(a) ~= "number" or type(b) ~= "number" then return false end
+  return math.abs(a - b) <= 1e-9 * math.max(1, math.abs(a), math.abs(b))
+end
+
+local function check_agg(f, keys, specs, sort)
+  local args = { table.unpack(keys) }
+  if sort == false then args[#args + 1] = { sort = false } end
+  local g = f:group_by(table.unpack(args))
+  local ans = g:agg(table.unpack(specs))
+  local groups = ref_groups(f, keys)
+  assert.equals(#groups, ans:nrow(), "group count for " .. table.concat(keys, ","))
+  if sort == false then -- order of first appearance
+    table.sort(groups, function(a, b) return a.rows[1] < b.rows[1] end)
+  end
+  for gi, grp in ipairs(groups) do
+    for k, key in ipairs(keys) do
+      assert.equals(grp.keys[k], ans:get(key, gi), string.format("key %s of group %d", key, gi))
+    end
+    for _, s in ipairs(specs) do
+      local expected = ref[s.op](f, s, grp.rows)
+      local got = ans:get(s.name, gi)
+      if not close(expected, got) then
+        error(string.format("%s of group %d (%s): expected %s, got %s", s.name, gi,
+          table.concat(keys, ","), tostring(expected), tostring(got)), 2)
+      end
+    end
+  end
+  return ans
+end
+
+local function all_specs()
+  return {
+    zs.count(), zs.count("x"):as("x_n"), zs.sum("y"), zs.sum("x"), zs.sum("b"):as("b_sum"), zs.mean("x"),
+    zs.mean("y"):as("y_mean"), zs.min("x"), zs.max("y"), zs.min("t"):as("t_min"), zs.max("d"):as("d_max"),
+    zs.var("x"), zs.sd("y"):as("y_sd"),
+    zs.median("x"), zs.median("y"):as("y_median"), zs.quantile("x", 0.25),
+    zs.quantile("y", 0.9, 1):as("y_q90"), zs.nunique("t"), zs.nunique("x"):as("x_nu"), zs.first("t"),
+    zs.last("x"), zs.corr("x", "y"),
+  }
+end
+
+describe("group_by / agg", function()
+  for _, n in ipairs({ 1, 7, 300 }) do
+    local f = random_frame(n, n)
+    local key_sets = { { "s" }, { "i" }, { "b" }, { "d" }, { "fk" }, { "w" }, { "s", "i" }, { "i", "b", "d" },
+      { "w", "w2", "s" }, { "w", "w2", "w3", "fk", "s", "i", "d", "b" } }
+    for _, keys in ipairs(key_sets) do
+      it(string.format("matches the reference, %d rows, keys %s", n, table.concat(keys, ",")), function()
+        local specs = all_specs()
+        local ans = f:group_by(table.unpack(keys)):agg(table.unpack(specs))
+        local groups = ref_groups(f, keys)
+        assert.equals(#groups, ans:nrow())
+        for gi, grp in ipairs(groups) do
+          for k, key in ipairs(keys) do assert.equals(grp.keys[k], ans:get(key, gi)) end
+          for _, s in ipairs(specs) do
+            local op = s.op == "sd" and "var" or s.op -- the reference knows sd as sqrt(var)
+            local expected = ref[op](f, s, grp.rows)
+            if s.op == "sd" and expected then expected = math.sqrt(expected) end
+            local got = ans:get(s.name, gi)
+            assert.is_true(close(expected, got), string.format("%s group %d: expected %s, got %s", s.name, gi,
+              tostring(expected), tostring(got)))
+          end
+        end
+      end)
+    end
+    it(string.format("keeps first-appearance order with sort = false, %d rows", n), function()
+      for _, keys in ipairs({ { "s" }, { "w", "w2" }, { "s", "i", "d" } }) do
+        check_agg(f, keys, { zs.count(), zs.sum("y") }, false)
+      end
+    end)
+  end
+
+  it("uses the hash table, mixed-radix and pairwise paths correctly", function()
+    math.randomseed(99)
+    local n = 5000
+    local cols = { v = {} }
+    for k = 1, 6 do cols["k" .. k] = {} end
+    local a, b = {}, {}
+    for r = 1, n do
+      for k = 1, 6 do cols["k" .. k][r] = random(1, 2 ^ 20) * 2 ^ 30 end -- about 5000 distinct each
+      local ai = random(1, 300)
+      a[r] = ai * 2 ^ 40                            -- 300 distinct wide values
+      b[r] = (ai * 7 % 300 + random(0, 1)) * 2 ^ 41 -- 301, but only about 600 combinations
+      cols.v[r] = maybe_na(random(1, 9), 0.1)
+    end
+    cols.a, cols.b = a, b
+    local f = zs.frame(cols)
+    check_agg(f, { "a", "b" }, { zs.count(), zs.sum("v"), zs.median("v") })                    -- hash
+    check_agg(f, { "k1", "k2", "k3", "k4", "k5" }, { zs.count(), zs.sum("v") })                -- mixed radix
+    check_agg(f, { "k1", "k2", "k3", "k4", "k5", "k6" }, { zs.count(), zs.sum("v") })          -- pairwise
+    check_agg(f, { "k1", "k2", "k3", "k4", "k5", "k6" }, { zs.count(), zs.sum("v") }, false)
+  end)
+
+  it("aggregates the whole frame into one row", function()
+    local f = random_frame(100, 3)
+    local ans = f:agg(zs.count(), zs.sum("y"), zs.median("x"))
+    assert.equals(1, ans:nrow())
+    assert.equals(100, ans:get("n", 1))
+    local rows = {}
+    for i = 1, 100 do rows[i] = i end
+    assert.equals(ref.sum(f, { col = "y" }, rows), ans:get("y_sum", 1))
+    assert.is_true(close(ref.median(f, { col = "x" }, rows), ans:get("x_median", 1)))
+    local empty = f:head(0):agg(zs.count(), zs.sum("y"))
+    assert.equals(0, empty:get("n", 1))
+    assert.is_nil(empty:get("y_sum", 1))
+  end)
+
+  it("gives NA for groups without values and 0 counts", function()
+    local f = zs.frame({ k = { "a", "a", "b" }, v = { NA, NA, 1.5 } })
+    local ans = f:group_by("k"):agg(zs.count("v"), zs.sum("v"), zs.mean("v"), zs.min("v"), zs.sd("v"), zs.median("v"))
+    assert.same({ 0, 1 }, ans:column("v_count"):totable())
+    assert.same({ NA, 1.5 }, ans:column("v_sum"):totable())
+    assert.same({ NA, 1.5 }, ans:column("v_mean"):totable())
+    assert.same({ NA, 1.5 }, ans:column("v_min"):totable())
+    assert.same({ NA, NA }, ans:column("v_sd"):totable())
+  end)
+
+  it("groups NA keys together, last", function()
+    local f = zs.frame({ k = { NA, 2, NA, 1 }, v = { 1, 2, 3, 4 } })
+    local ans = f:group_by("k"):agg(zs.sum("v"))
+    assert.same({ 1, 2, NA }, ans:column("k"):totable())
+    assert.same({ 4, 2, 4 }, ans:column("v_sum"):totable())
+  end)
+
+  it("raises on int64 overflow in sums", function()
+    local f = zs.frame({ k = { 1, 1 }, v = { math.maxinteger, 1 } })
+    assert.has_error(function() f:group_by("k"):agg(zs.sum("v")) end, "agg: integer overflow: a sum does not fit in int64")
+  end)
+
+  it("returns the top k per group in long format", function()
+    local f = zs.frame({ g = { "a", "b", "a", "a", "b", "a" }, v = { 1, 5, 3, 3, NA, 2 } })
+    local ans = f:group_by("g"):agg(zs.top("v", 2):as("largest"))
+    assert.same({ "a", "a", "b" }, ans:column("g"):totable())
+    assert.same({ 3, 3, 5 }, ans:column("largest"):totable())
+    assert.has_error(function() f:group_by("g"):agg(zs.top("v", 2), zs.sum("v")) end)
+  end)
+
+  it("computes shares of the total", function()
+    local f = zs.frame({ g = { "a", "b", "a" }, v = { 1, 2, 1 } })
+    local ans = f:group_by("g"):agg(zs.share("v"))
+    assert.same({ 0.5, 0.5 }, ans:column("v_share"):totable())
+  end)
+
+  it("names outputs and rejects clashes", function()
+    local f = zs.frame({ g = { "a" }, v = { 1 } })
+    assert.same({ "g", "n", "v_sum", "v_mean", "total" },
+      f:group_by("g"):agg(zs.count(), zs.sum("v"), zs.mean("v"), zs.sum("v"):as("total")):names())
+    assert.has_error(function() f:group_by("g"):agg(zs.sum("v"), zs.sum("v")) end)
+    assert.has_error(function() f:group_by("g"):agg(zs.sum("v"):as("g")) end)
+    assert.has_error(function() f:group_by("nope") end, "group_by: no column named 'nope'")
+    assert.has_error(function() f:group_by("g"):agg(zs.sum("nope")) end)
+    assert.has_error(function() f:group_by("g"):agg(zs.sum("g")) end)
+    assert.has_error(function() f:group_by("g"):agg("v") end)
+  end)
+
+  it("gives the same answer on any number of threads", function()
+    local f = random_frame(3000, 11)
+    local one, many
+    local old = zs.set_threads(1)
+    one = f:group_by("s", "i"):agg(zs.sum("x"), zs.mean("y"), zs.sd("x"), zs.median("x"))
+    zs.set_threads(4)
+    many = f:group_by("s", "i"):agg(zs.sum("x"), zs.mean("y"), zs.sd("x"), zs.median("x"))
+    zs.set_threads(old)
+    require("spec_util").assert_frames_equal(one, many)
+  end)
+end)
