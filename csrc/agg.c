@@ -18,6 +18,8 @@
  *   corr         Pearson over rows where both values are present, two-pass
  *   top          up to k largest values per group, largest first (long format)
  *   share        group sum / sum over all rows
+ *   m2           sum of squared deviations from the group mean (the
+ *                mergeable state behind var; used by cubes)
  */
 #include <float.h>
 #include <math.h>
@@ -29,12 +31,12 @@
 
 typedef enum {
   OP_COUNT, OP_SUM, OP_MEAN, OP_MIN, OP_MAX, OP_VAR, OP_SD, OP_MEDIAN, OP_QUANTILE,
-  OP_NUNIQUE, OP_FIRST, OP_LAST, OP_CORR, OP_TOP, OP_SHARE, OP_N
+  OP_NUNIQUE, OP_FIRST, OP_LAST, OP_CORR, OP_TOP, OP_SHARE, OP_M2, OP_N
 } agg_op;
 
 static const char *const op_names[] = {
   "count", "sum", "mean", "min", "max", "var", "sd", "median", "quantile",
-  "nunique", "first", "last", "corr", "top", "share", NULL};
+  "nunique", "first", "last", "corr", "top", "share", "m2", NULL};
 
 typedef struct {
   agg_op op;
@@ -223,7 +225,9 @@ static void k_share(lua_State *L, const zs_groups *g, const spec *s) {
 
 /* ---- var, sd ------------------------------------------------------------------ */
 
-static void k_var(lua_State *L, const zs_groups *g, const spec *s, int take_sqrt) {
+enum { VAR, SD, M2 };
+
+static void k_var(lua_State *L, const zs_groups *g, const spec *s, int what) {
   int64_t G = g->ngroups, n = g->n;
   const zs_col *c = s->col;
   const int32_t *gid = g->gid;
@@ -244,11 +248,11 @@ static void k_var(lua_State *L, const zs_groups *g, const spec *s, int take_sqrt
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *v = out->data;
   for (int64_t k = 0; k < G; k++) {
-    if (cnt[k] < 2) { v[k] = NAN; continue; }
+    if (cnt[k] < (what == M2 ? 1 : 2)) { v[k] = NAN; continue; }
     double m2 = ss[k] + ssc[k] - dev[k] * dev[k] / (double)cnt[k];
     if (m2 < 0) m2 = 0;
-    v[k] = m2 / (double)(cnt[k] - 1);
-    if (take_sqrt) v[k] = sqrt(v[k]);
+    v[k] = what == M2 ? m2 : m2 / (double)(cnt[k] - 1);
+    if (what == SD) v[k] = sqrt(v[k]);
   }
   lua_replace(L, -4);
   lua_pop(L, 2);
@@ -331,7 +335,7 @@ static uint64_t next_after(const uint64_t *v, int64_t m, int64_t k) {
 /* value of a sort key as long double */
 static long double key_value(zs_type t, uint64_t k) {
   switch (t) {
-  case ZS_INT: return (long double)(int64_t)(k ^ 0x8000000000000000ULL);
+  case ZS_INT: return (long double)(int64_t)((k + 1) ^ 0x8000000000000000ULL);
   case ZS_FLOAT: {
     uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;
     double d;
@@ -361,7 +365,7 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
       if (j > m) j = m;
       uint64_t key = select_kth(v, m, j - 1);
       long double x = key_value(c->type, key);
-      if (c->type == ZS_INT) ((int64_t *)out->data)[k] = (int64_t)(key ^ 0x8000000000000000ULL);
+      if (c->type == ZS_INT) ((int64_t *)out->data)[k] = (int64_t)((key + 1) ^ 0x8000000000000000ULL);
       else if (c->type == ZS_BOOL) ((int8_t *)out->data)[k] = (int8_t)key;
       else ((double *)out->data)[k] = (double)x;
       continue;
@@ -525,7 +529,7 @@ static int64_t k_top_rows(lua_State *L, const zs_groups *g, const spec *s, int64
 static void check_spec_types(lua_State *L, const spec *s) {
   const zs_col *c = s->col;
   switch (s->op) {
-  case OP_SUM: case OP_MEAN: case OP_VAR: case OP_SD: case OP_SHARE:
+  case OP_SUM: case OP_MEAN: case OP_VAR: case OP_SD: case OP_SHARE: case OP_M2:
   case OP_MEDIAN: case OP_QUANTILE: case OP_CORR:
     if (!is_numeric(c) || (s->col2 && !is_numeric(s->col2)))
       luaL_error(L, "%s is not defined for a %s column", op_names[s->op],
@@ -588,8 +592,9 @@ static void run_spec(lua_State *L, const zs_groups *g, const spec *s, int fidx) 
   case OP_SUM: k_sum(L, g, s); break;
   case OP_MEAN: k_mean(L, g, s); break;
   case OP_SHARE: k_share(L, g, s); break;
-  case OP_VAR: k_var(L, g, s, 0); break;
-  case OP_SD: k_var(L, g, s, 1); break;
+  case OP_VAR: k_var(L, g, s, VAR); break;
+  case OP_SD: k_var(L, g, s, SD); break;
+  case OP_M2: k_var(L, g, s, M2); break;
   case OP_MEDIAN: case OP_QUANTILE: k_quantile(L, g, s); break;
   case OP_NUNIQUE: k_nunique(L, g, s); break;
   case OP_CORR: k_corr(L, g, s); break;

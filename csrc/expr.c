@@ -479,6 +479,37 @@ static val isin(ctx *C, val a, int values) {
   return pushed(L, r);
 }
 
+/* a where it has a value, else b (same types, or int with float) */
+static val coalesce(ctx *C, val a, val b) {
+  lua_State *L = C->L;
+  if (a.scalar && a.na) a.type = b.type;
+  if (b.scalar && b.na) b.type = a.type;
+  int numeric_mix = is_num(a.type) && is_num(b.type) && a.type != b.type;
+  if (a.type != b.type && !numeric_mix)
+    luaL_error(L, "fill_na: cannot fill a %s with a %s", type_name(&a), type_name(&b));
+  zs_type t = numeric_mix ? ZS_FLOAT : a.type;
+  zs_col *r = new_col(C, t);
+  for (int64_t i = 0; i < C->n; i++) {
+    const val *src = elem_na(&a, i) ? &b : &a;
+    if (elem_na(src, i)) { zs_col_set_na(r, i); continue; }
+    switch (t) {
+    case ZS_FLOAT: ((double *)r->data)[i] = dbl(src, i); break;
+    case ZS_STR: {
+      size_t len;
+      const char *s = str_at(src, i, &len);
+      int32_t code = zs_dict_intern(r->dict, s, len);
+      if (code < 0) luaL_error(L, "not enough memory");
+      ((int32_t *)r->data)[i] = code;
+      break;
+    }
+    case ZS_INT: { int na; ((int64_t *)r->data)[i] = i64(src, i, &na); break; }
+    case ZS_DATE: { int na; ((int32_t *)r->data)[i] = (int32_t)i64(src, i, &na); break; }
+    default: { int na; ((int8_t *)r->data)[i] = (int8_t)i64(src, i, &na); }
+    }
+  }
+  return pushed(L, r);
+}
+
 /* ---- rank ---------------------------------------------------------------------------- */
 
 /* rank of each row's value (1 = smallest, or largest with desc) within its
@@ -603,6 +634,10 @@ static val eval(ctx *C, int node) {
     lua_getfield(L, node, "value");
     lua_call(L, 2, 1);
     return pushed(L, zs_col_check(L, -1));
+  }
+  if (strcmp(op, "coalesce") == 0) {
+    val a = eval_child(C, node, "a"), b = eval_child(C, node, "b");
+    return coalesce(C, a, b);
   }
   if (strcmp(op, "rank") == 0) return rank_of(C, eval_child(C, node, "a"), node);
   if (strcmp(op, "cast") == 0) {

@@ -449,7 +449,7 @@ static void decode_into(const zs_keyenc *e, uint64_t c, const int32_t *inv, zs_c
   default: {
     uint64_t k = e->values[c];
     if (k == UINT64_MAX) { zs_col_set_na(out, j); break; }
-    if (out->type == ZS_INT) ((int64_t *)out->data)[j] = (int64_t)(k ^ 0x8000000000000000ULL);
+    if (out->type == ZS_INT) ((int64_t *)out->data)[j] = (int64_t)((k + 1) ^ 0x8000000000000000ULL);
     else if (out->type == ZS_DATE) ((int32_t *)out->data)[j] = (int32_t)(uint32_t)(k ^ 0x80000000ULL);
     else {
       uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;

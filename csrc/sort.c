@@ -3,9 +3,9 @@
  *
  * Every value of a key column maps to a uint64 whose unsigned order is the
  * value order (ints with the sign bit flipped, floats by the IEEE trick,
- * strings by dictionary rank, dates, booleans); NA maps to UINT64_MAX so it
- * sorts last, also in descending order (descending keys are complemented
- * before NA is placed). */
+ * strings by dictionary rank, dates, booleans), below UINT64_MAX; NA maps
+ * to UINT64_MAX so it sorts last, also in descending order (descending keys
+ * are reflected: UINT64_MAX - 1 - k). */
 #include <math.h>
 #include <string.h>
 
@@ -41,7 +41,7 @@ void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
     case ZS_INT: {
       int64_t v = ((int64_t *)c->data)[i];
       na = v == ZS_NA_INT;
-      k = (uint64_t)v ^ 0x8000000000000000ULL;
+      k = ((uint64_t)v ^ 0x8000000000000000ULL) - 1; /* INT64_MIN is NA: 0 .. 2^64-2 */
       break;
     }
     case ZS_FLOAT: {
@@ -62,12 +62,8 @@ void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
       k = na ? 0 : (uint64_t)rank[code];
     }
     }
-    if (na) k = UINT64_MAX;
-    else {
-      if (desc) k = ~k;
-      if (k == UINT64_MAX) k--; /* keep the top value for NA */
-    }
-    out[i] = k;
+    /* keys stay below UINT64_MAX, which is NA's */
+    out[i] = na ? UINT64_MAX : desc ? (UINT64_MAX - 1) - k : k;
   }
 }
 

@@ -202,7 +202,8 @@ void zs_frame_push_column(lua_State *L, int fidx, int j);
 /* order-preserving uint64 of a double (-0.0 as 0.0) */
 uint64_t zs_float_key(double v);
 /* sort keys of a column: ascending unsigned order is the requested order,
- * NA is UINT64_MAX (last) */
+ * NA is UINT64_MAX (last).  Ascending keys decode as: int (k + 1) ^ 2^63,
+ * date k ^ 2^31, float by inverting zs_float_key, str dictionary rank. */
 void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out);
 /* stable LSD radix sorts */
 void zs_radix_sort_idx(const uint64_t *keys, int64_t *idx, int64_t *tmp, int64_t n);
@@ -225,5 +226,6 @@ void zs_mem_open(lua_State *L);
 void zs_sort_open(lua_State *L);
 void zs_agg_open(lua_State *L);
 void zs_expr_open(lua_State *L);
+void zs_join_open(lua_State *L);
 
 #endif

@@ -25,17 +25,20 @@ build = {
     ["zonestat.core"] = {
       sources = {
         "csrc/agg.c", "csrc/column.c", "csrc/core.c", "csrc/csv_read.c", "csrc/dict.c",
-        "csrc/expr.c", "csrc/frame.c", "csrc/group.c", "csrc/mem.c", "csrc/numparse.c",
-        "csrc/sort.c", "csrc/util.c", "csrc/write.c",
+        "csrc/expr.c", "csrc/frame.c", "csrc/group.c", "csrc/join.c", "csrc/mem.c",
+        "csrc/numparse.c", "csrc/sort.c", "csrc/util.c", "csrc/write.c",
       },
       incdirs = { "csrc" },
       libraries = { "pthread" },
     },
     ["zonestat"] = "lua/zonestat/init.lua",
     ["zonestat.agg"] = "lua/zonestat/agg.lua",
+    ["zonestat.cube"] = "lua/zonestat/cube.lua",
     ["zonestat.expr"] = "lua/zonestat/expr.lua",
     ["zonestat.frame"] = "lua/zonestat/frame.lua",
+    ["zonestat.join"] = "lua/zonestat/join.lua",
     ["zonestat.json"] = "lua/zonestat/json.lua",
     ["zonestat.print"] = "lua/zonestat/print.lua",
+    ["zonestat.reshape"] = "lua/zonestat/reshape.lua",
   },
 }

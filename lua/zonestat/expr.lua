@@ -69,9 +69,10 @@ return function(zs)
   function Expr:month() return node { op = "month", a = self } end
   function Expr:day() return node { op = "day", a = self } end
 
-  --- The value, or `v` where it is NA.
+  --- The value, or `v` where it is NA (`v` a value or another expression).
   function Expr:fill_na(v)
     if v == nil or v == NA then error("fill_na: the fill value must not be NA", 2) end
+    if is_expr(v) then return node { op = "coalesce", a = self, b = v } end
     return node { op = "fill_na", a = self, value = v }
   end
 

@@ -14,5 +14,8 @@ require("zonestat.print")(zs)
 require("zonestat.json")(zs)
 require("zonestat.expr")(zs)
 require("zonestat.agg")(zs)
+require("zonestat.join")(zs)
+require("zonestat.reshape")(zs)
+require("zonestat.cube")(zs)
 
 return zs
