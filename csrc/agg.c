@@ -77,122 +77,176 @@ static inline void neumaier(double *s, double *c, double v) {
 
 /* ---- count, sum, mean, share ------------------------------------------------ */
 
-static void k_count(const zs_groups *g, const spec *s, int64_t *out) {
-  int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
-  memset(out, 0, (size_t)G * sizeof *out);
-  if (!s->col) {
-    for (int64_t i = 0; i < n; i++) out[gid[i]]++;
-    return;
+/* Per-group sums on several threads.  Results never depend on the thread
+ * count: either the rows are cut into zs_fixed_parts(n) parts (a function
+ * of n alone) whose partial sums are merged in part order, or each thread
+ * owns a range of groups and adds their rows in row order, exactly as one
+ * thread would.  Integer sums are exact (128-bit) either way. */
+
+enum { PLAN_PARTIALS, PLAN_RANGES };
+
+typedef struct {
+  const int32_t *gid;
+  const zs_col *c;    /* NULL: count rows */
+  int64_t n, G;
+  int plan;
+  int64_t stride;     /* accumulators per part: G + one sink per range */
+  int64_t *cnt;
+  __int128 *isum;     /* int and bool columns */
+  double *fsum, *fcomp;
+} sums_ctx;
+
+static int plan_for(int64_t n, int64_t G, int *parts) {
+  int fixed = zs_fixed_parts(n);
+  if (fixed > 1 && (int64_t)fixed * G <= n / 8) {
+    *parts = fixed;
+    return PLAN_PARTIALS;
   }
-  const zs_col *c = s->col;
-  switch (c->type) {
-  case ZS_FLOAT: {
-    const double *x = c->data;
-    for (int64_t i = 0; i < n; i++) out[gid[i]] += !isnan(x[i]);
-    break;
-  }
-  case ZS_INT: {
-    const int64_t *x = c->data;
-    for (int64_t i = 0; i < n; i++) out[gid[i]] += x[i] != ZS_NA_INT;
-    break;
-  }
-  default:
-    for (int64_t i = 0; i < n; i++) out[gid[i]] += !zs_col_isna(c, i);
-  }
+  int t = zs_threads_for(n);
+  *parts = (G >= 2 * t) ? t : 1;
+  return PLAN_RANGES;
 }
 
-/* float sums per group (compensated); cnt gets the non-NA counts */
-static void float_sums(lua_State *L, const zs_groups *g, const zs_col *c, double *sum, int64_t *cnt) {
-  int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
-  double *comp = scratch(L, (size_t)G, sizeof(double));
-  memset(sum, 0, (size_t)G * sizeof *sum);
-  memset(comp, 0, (size_t)G * sizeof *comp);
-  memset(cnt, 0, (size_t)G * sizeof *cnt);
-  if (c->type == ZS_FLOAT) {
-    const double *x = c->data;
-    for (int64_t i = 0; i < n; i++) {
-      double v = x[i];
-      if (isnan(v)) continue;
-      int32_t k = gid[i];
-      neumaier(&sum[k], &comp[k], v);
+static void sums_body(void *arg, int64_t from, int64_t to, int part) {
+  sums_ctx *x = arg;
+  const int32_t *gid = x->gid;
+  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
+  if (x->plan == PLAN_PARTIALS) {
+    base = (int64_t)part * x->stride;
+  } else {
+    lo = from;
+    hi = to;
+    rfrom = 0;
+    rto = x->n;
+    sink = x->G + part;
+  }
+  int64_t *cnt = x->cnt + base;
+  const zs_col *c = x->c;
+#define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
+  if (!c) {
+    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP_OF(i)]++;
+  } else if (c->type == ZS_FLOAT) {
+    const double *v = c->data;
+    double *sum = x->fsum + base, *comp = x->fcomp + base;
+    for (int64_t i = rfrom; i < rto; i++) {
+      if (isnan(v[i])) continue;
+      int64_t k = GROUP_OF(i);
+      neumaier(&sum[k], &comp[k], v[i]);
+      cnt[k]++;
+    }
+  } else if (c->type == ZS_INT) {
+    const int64_t *v = c->data;
+    __int128 *sum = x->isum + base;
+    for (int64_t i = rfrom; i < rto; i++) {
+      if (v[i] == ZS_NA_INT) continue;
+      int64_t k = GROUP_OF(i);
+      sum[k] += v[i];
+      cnt[k]++;
+    }
+  } else if (c->type == ZS_BOOL) {
+    const int8_t *v = c->data;
+    __int128 *sum = x->isum + base;
+    for (int64_t i = rfrom; i < rto; i++) {
+      if (v[i] == ZS_NA_BOOL) continue;
+      int64_t k = GROUP_OF(i);
+      sum[k] += v[i];
       cnt[k]++;
     }
   } else {
-    for (int64_t i = 0; i < n; i++) {
-      double v = num_at(c, i);
-      if (isnan(v)) continue;
-      int32_t k = gid[i];
-      neumaier(&sum[k], &comp[k], v);
-      cnt[k]++;
-    }
+    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP_OF(i)] += !zs_col_isna(c, i);
   }
-  for (int64_t k = 0; k < G; k++) sum[k] += comp[k];
-  lua_pop(L, 1);
+#undef GROUP_OF
 }
 
-/* exact int sums per group; raises on overflow */
-static void int_sums(lua_State *L, const zs_groups *g, const zs_col *c, int64_t *sum, int64_t *cnt) {
-  int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
-  memset(sum, 0, (size_t)G * sizeof *sum);
-  memset(cnt, 0, (size_t)G * sizeof *cnt);
-  if (c->type == ZS_BOOL) {
-    const int8_t *b = c->data;
-    for (int64_t i = 0; i < n; i++)
-      if (b[i] != ZS_NA_BOOL) { sum[gid[i]] += b[i]; cnt[gid[i]]++; }
-    return;
+/* Counts (and sums, for numeric columns) per group, merged into the first
+ * G entries of x->cnt / isum / fsum (fsum already compensated).  Pushes one
+ * scratch userdata holding the arrays. */
+static void group_sums(lua_State *L, const zs_groups *g, const zs_col *c, sums_ctx *x) {
+  memset(x, 0, sizeof *x);
+  x->gid = g->gid;
+  x->c = c;
+  x->n = g->n;
+  x->G = g->ngroups;
+  int parts;
+  x->plan = plan_for(x->n, x->G, &parts);
+  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
+  size_t per = sizeof(int64_t);
+  int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
+  if (is_float) per += 2 * sizeof(double);
+  if (is_int) per += sizeof(__int128);
+  size_t total = zs_mulsize(L, (size_t)(copies * x->stride), per);
+  char *mem = zs_scratch(L, total, 1);
+  memset(mem, 0, total);
+  size_t m = (size_t)(copies * x->stride);
+  if (is_int) { x->isum = (__int128 *)mem; mem += m * sizeof(__int128); }
+  x->cnt = (int64_t *)mem;
+  mem += m * sizeof(int64_t);
+  if (is_float) {
+    x->fsum = (double *)mem;
+    x->fcomp = x->fsum + m;
   }
-  const int64_t *x = c->data;
-  int overflow = 0;
-  for (int64_t i = 0; i < n; i++) {
-    int64_t v = x[i];
-    if (v == ZS_NA_INT) continue;
-    int32_t k = gid[i];
-    overflow |= __builtin_add_overflow(sum[k], v, &sum[k]);
-    cnt[k]++;
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, sums_body, x);
+  int64_t G = x->G;
+  if (x->plan == PLAN_PARTIALS) {
+    for (int p = 1; p < parts; p++) {
+      int64_t b = (int64_t)p * x->stride;
+      for (int64_t k = 0; k < G; k++) x->cnt[k] += x->cnt[b + k];
+      if (is_int)
+        for (int64_t k = 0; k < G; k++) x->isum[k] += x->isum[b + k];
+      if (is_float) /* part totals added in part order, compensated */
+        for (int64_t k = 0; k < G; k++) {
+          neumaier(&x->fsum[k], &x->fcomp[k], x->fsum[b + k]);
+          neumaier(&x->fsum[k], &x->fcomp[k], x->fcomp[b + k]);
+        }
+    }
   }
-  for (int64_t k = 0; k < G && !overflow; k++) overflow = sum[k] == ZS_NA_INT;
-  if (overflow) luaL_error(L, "integer overflow: a sum does not fit in int64");
+  if (is_float)
+    for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
+}
+
+static int fits_int64(__int128 v) { return v > (__int128)INT64_MIN && v <= (__int128)INT64_MAX; }
+
+static void k_count(lua_State *L, const zs_groups *g, const spec *s) {
+  sums_ctx x;
+  group_sums(L, g, s->col, &x);
+  zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
+  memcpy(out->data, x.cnt, (size_t)g->ngroups * sizeof(int64_t));
+  lua_remove(L, -2);
 }
 
 static void k_sum(lua_State *L, const zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
-  const zs_col *c = s->col;
-  int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
-  if (c->type == ZS_FLOAT) {
+  sums_ctx x;
+  group_sums(L, g, s->col, &x);
+  if (s->col->type == ZS_FLOAT) {
     zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
     double *sum = out->data;
-    float_sums(L, g, c, sum, cnt);
-    for (int64_t k = 0; k < G; k++) if (!cnt[k]) sum[k] = NAN;
+    for (int64_t k = 0; k < G; k++) sum[k] = x.cnt[k] ? x.fsum[k] : NAN;
   } else {
     zs_col *out = zs_col_push(L, ZS_INT, G, 0);
     int64_t *sum = out->data;
-    int_sums(L, g, c, sum, cnt);
-    for (int64_t k = 0; k < G; k++) if (!cnt[k]) sum[k] = ZS_NA_INT;
+    for (int64_t k = 0; k < G; k++) {
+      if (!x.cnt[k]) { sum[k] = ZS_NA_INT; continue; }
+      if (!fits_int64(x.isum[k])) luaL_error(L, "integer overflow: a sum does not fit in int64");
+      sum[k] = (int64_t)x.isum[k];
+    }
   }
   lua_remove(L, -2);
 }
 
-/* group means into out (NaN where no value); cnt gets counts */
+/* group means into out (NaN where no value); cnt gets counts (G entries) */
 static void group_means(lua_State *L, const zs_groups *g, const zs_col *c, double *out, int64_t *cnt) {
-  int64_t G = g->ngroups, n = g->n;
-  if (c->type == ZS_INT) {
-    const int32_t *gid = g->gid;
-    __int128 *acc = scratch(L, (size_t)G, sizeof(__int128));
-    memset(acc, 0, (size_t)G * sizeof *acc);
-    memset(cnt, 0, (size_t)G * sizeof *cnt);
-    const int64_t *x = c->data;
-    for (int64_t i = 0; i < n; i++)
-      if (x[i] != ZS_NA_INT) { acc[gid[i]] += x[i]; cnt[gid[i]]++; }
-    for (int64_t k = 0; k < G; k++)
-      out[k] = cnt[k] ? (double)((long double)acc[k] / (long double)cnt[k]) : NAN;
-    lua_pop(L, 1);
-  } else {
-    float_sums(L, g, c, out, cnt);
-    for (int64_t k = 0; k < G; k++) out[k] = cnt[k] ? out[k] / (double)cnt[k] : NAN;
+  int64_t G = g->ngroups;
+  sums_ctx x;
+  group_sums(L, g, c, &x);
+  for (int64_t k = 0; k < G; k++) {
+    cnt[k] = x.cnt[k];
+    if (!x.cnt[k]) out[k] = NAN;
+    else if (c->type == ZS_FLOAT) out[k] = x.fsum[k] / (double)x.cnt[k];
+    else out[k] = (double)((long double)x.isum[k] / (long double)x.cnt[k]);
   }
+  lua_pop(L, 1);
 }
 
 static void k_mean(lua_State *L, const zs_groups *g, const spec *s) {
@@ -205,51 +259,114 @@ static void k_mean(lua_State *L, const zs_groups *g, const spec *s) {
 
 static void k_share(lua_State *L, const zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
-  int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
+  sums_ctx x;
+  group_sums(L, g, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *v = out->data;
-  if (s->col->type == ZS_FLOAT) {
-    float_sums(L, g, s->col, v, cnt);
-  } else {
-    int64_t *isum = scratch(L, (size_t)G, sizeof(int64_t));
-    int_sums(L, g, s->col, isum, cnt);
-    for (int64_t k = 0; k < G; k++) v[k] = (double)isum[k];
-    lua_pop(L, 1);
-  }
+  for (int64_t k = 0; k < G; k++) v[k] = s->col->type == ZS_FLOAT ? x.fsum[k] : (double)x.isum[k];
   double total = 0, comp = 0;
-  for (int64_t k = 0; k < G; k++) if (cnt[k]) neumaier(&total, &comp, v[k]);
+  for (int64_t k = 0; k < G; k++) if (x.cnt[k]) neumaier(&total, &comp, v[k]);
   total += comp;
-  for (int64_t k = 0; k < G; k++) v[k] = cnt[k] && total != 0 ? v[k] / total : NAN;
+  for (int64_t k = 0; k < G; k++) v[k] = x.cnt[k] && total != 0 ? v[k] / total : NAN;
   lua_remove(L, -2);
 }
 
-/* ---- var, sd ------------------------------------------------------------------ */
+/* ---- var, sd, corr: deviations from group means ---------------------------------- */
+
+/* Per group, over the rows where a (and b, if given) have values:
+ *   means mode: n, Σa, Σb (compensated);
+ *   deviations mode, given the means: Σda, Σda² (compensated), Σdb,
+ *   Σdb², Σda·db.  Parallel under the same plans as the sums. */
+enum { M_N, M_A, M_AC, M_B, M_BC, M_AB, M_ABC, M_NF };
+#define MW 8 /* doubles per group */
+
+typedef struct {
+  const int32_t *gid;
+  const zs_col *a, *b;
+  const double *ma, *mb; /* deviations mode: group means */
+  int64_t n, G, stride;
+  int plan;
+  double *acc;           /* (parts x stride) x MW */
+} moments_ctx;
+
+static void moments_body(void *arg, int64_t from, int64_t to, int part) {
+  moments_ctx *x = arg;
+  const int32_t *gid = x->gid;
+  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
+  if (x->plan == PLAN_PARTIALS) {
+    base = (int64_t)part * x->stride;
+  } else {
+    lo = from;
+    hi = to;
+    rfrom = 0;
+    rto = x->n;
+    sink = x->G + part;
+  }
+  double *acc = x->acc + base * MW;
+  for (int64_t i = rfrom; i < rto; i++) {
+    double va = num_at(x->a, i), vb = x->b ? num_at(x->b, i) : 0;
+    if (isnan(va) || isnan(vb)) continue;
+    int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+    double *m = acc + k * MW;
+    if (!x->ma) { /* means */
+      m[M_N] += 1;
+      neumaier(&m[M_A], &m[M_AC], va);
+      neumaier(&m[M_B], &m[M_BC], vb);
+    } else {
+      double da = va - x->ma[k < x->G ? k : 0], db = x->b ? vb - x->mb[k < x->G ? k : 0] : 0;
+      m[M_N] += da;                       /* Σda: corrects rounding of the mean */
+      neumaier(&m[M_A], &m[M_AC], da * da);
+      if (x->b) {
+        neumaier(&m[M_B], &m[M_BC], db * db);
+        neumaier(&m[M_AB], &m[M_ABC], da * db);
+      }
+    }
+  }
+}
+
+/* run one moments pass; the result is in the first G groups of x->acc */
+static void moments(lua_State *L, const zs_groups *g, moments_ctx *x) {
+  x->gid = g->gid;
+  x->n = g->n;
+  x->G = g->ngroups;
+  int parts;
+  x->plan = plan_for(x->n, x->G, &parts);
+  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
+  size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), MW * sizeof(double));
+  x->acc = zs_scratch(L, bytes, 1);
+  memset(x->acc, 0, bytes);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, moments_body, x);
+  if (x->plan == PLAN_PARTIALS)
+    for (int p = 1; p < parts; p++)
+      for (int64_t k = 0; k < x->G; k++) {
+        double *d = x->acc + k * MW, *s = x->acc + ((int64_t)p * x->stride + k) * MW;
+        d[M_N] += s[M_N];
+        for (int f = M_A; f <= M_AB; f += 2) {
+          neumaier(&d[f], &d[f + 1], s[f]);
+          neumaier(&d[f], &d[f + 1], s[f + 1]);
+        }
+      }
+}
 
 enum { VAR, SD, M2 };
 
 static void k_var(lua_State *L, const zs_groups *g, const spec *s, int what) {
-  int64_t G = g->ngroups, n = g->n;
-  const zs_col *c = s->col;
-  const int32_t *gid = g->gid;
+  int64_t G = g->ngroups;
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   double *mean = scratch(L, (size_t)G, sizeof(double));
-  double *ss = scratch(L, (size_t)G, 3 * sizeof(double));
-  double *ssc = ss + G, *dev = ss + 2 * G;
-  group_means(L, g, c, mean, cnt);
-  memset(ss, 0, (size_t)G * 3 * sizeof(double));
-  for (int64_t i = 0; i < n; i++) {
-    double x = num_at(c, i);
-    if (isnan(x)) continue;
-    int32_t k = gid[i];
-    double d = x - mean[k];
-    dev[k] += d;
-    neumaier(&ss[k], &ssc[k], d * d);
-  }
+  group_means(L, g, s->col, mean, cnt);
+  moments_ctx x;
+  memset(&x, 0, sizeof x);
+  x.a = s->col;
+  x.ma = mean;
+  moments(L, g, &x);
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *v = out->data;
   for (int64_t k = 0; k < G; k++) {
     if (cnt[k] < (what == M2 ? 1 : 2)) { v[k] = NAN; continue; }
-    double m2 = ss[k] + ssc[k] - dev[k] * dev[k] / (double)cnt[k];
+    const double *m = x.acc + k * MW;
+    double m2 = m[M_A] + m[M_AC] - m[M_N] * m[M_N] / (double)cnt[k];
     if (m2 < 0) m2 = 0;
     v[k] = what == M2 ? m2 : m2 / (double)(cnt[k] - 1);
     if (what == SD) v[k] = sqrt(v[k]);
@@ -447,44 +564,39 @@ static void k_nunique(lua_State *L, const zs_groups *g, const spec *s) {
 /* ---- corr ------------------------------------------------------------------------ */
 
 static void k_corr(lua_State *L, const zs_groups *g, const spec *s) {
-  int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
-  const zs_col *a = s->col, *b = s->col2;
-  double *acc = scratch(L, (size_t)G, 9 * sizeof(double));
-  memset(acc, 0, (size_t)G * 9 * sizeof(double));
-  double *sa = acc, *ca = acc + G, *sb = acc + 2 * G, *cb = acc + 3 * G, *cnt = acc + 4 * G;
-  double *sab = acc + 5 * G, *saa = acc + 6 * G, *sbb = acc + 7 * G, *scomp = acc + 8 * G;
-  for (int64_t i = 0; i < n; i++) {
-    double x = num_at(a, i), y = num_at(b, i);
-    if (isnan(x) || isnan(y)) continue;
-    int32_t k = gid[i];
-    neumaier(&sa[k], &ca[k], x);
-    neumaier(&sb[k], &cb[k], y);
-    cnt[k] += 1;
-  }
+  int64_t G = g->ngroups;
+  moments_ctx x;
+  memset(&x, 0, sizeof x);
+  x.a = s->col;
+  x.b = s->col2;
+  moments(L, g, &x); /* n, Σa, Σb */
+  double *mean = scratch(L, (size_t)G, 3 * sizeof(double));
+  double *mb = mean + G, *cnt = mean + 2 * G;
   for (int64_t k = 0; k < G; k++) {
-    sa[k] = cnt[k] ? (sa[k] + ca[k]) / cnt[k] : 0; /* now means */
-    sb[k] = cnt[k] ? (sb[k] + cb[k]) / cnt[k] : 0;
+    const double *m = x.acc + k * MW;
+    cnt[k] = m[M_N];
+    mean[k] = cnt[k] > 0 ? (m[M_A] + m[M_AC]) / cnt[k] : 0;
+    mb[k] = cnt[k] > 0 ? (m[M_B] + m[M_BC]) / cnt[k] : 0;
   }
-  (void)scomp;
-  for (int64_t i = 0; i < n; i++) {
-    double x = num_at(a, i), y = num_at(b, i);
-    if (isnan(x) || isnan(y)) continue;
-    int32_t k = gid[i];
-    double dx = x - sa[k], dy = y - sb[k];
-    sab[k] += dx * dy;
-    saa[k] += dx * dx;
-    sbb[k] += dy * dy;
-  }
+  moments_ctx y;
+  memset(&y, 0, sizeof y);
+  y.a = s->col;
+  y.b = s->col2;
+  y.ma = mean;
+  y.mb = mb;
+  moments(L, g, &y); /* deviations */
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *r = out->data;
   for (int64_t k = 0; k < G; k++) {
-    double den = sqrt(saa[k]) * sqrt(sbb[k]);
-    r[k] = cnt[k] >= 2 && den > 0 ? sab[k] / den : NAN;
+    const double *m = y.acc + k * MW;
+    double saa = m[M_A] + m[M_AC], sbb = m[M_B] + m[M_BC], sab = m[M_AB] + m[M_ABC];
+    double den = sqrt(saa) * sqrt(sbb);
+    r[k] = cnt[k] >= 2 && den > 0 ? sab / den : NAN;
     if (r[k] > 1) r[k] = 1;
     if (r[k] < -1) r[k] = -1;
   }
-  lua_remove(L, -2);
+  lua_replace(L, -4);
+  lua_pop(L, 2);
 }
 
 /* ---- top k (long format) --------------------------------------------------------------- */
@@ -584,11 +696,7 @@ static void read_spec(lua_State *L, int fidx, int idx, spec *s) {
 /* Push the column of spec s over groups g (frame at fidx). */
 static void run_spec(lua_State *L, const zs_groups *g, const spec *s, int fidx) {
   switch (s->op) {
-  case OP_COUNT: {
-    zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
-    k_count(g, s, out->data);
-    break;
-  }
+  case OP_COUNT: k_count(L, g, s); break;
   case OP_SUM: k_sum(L, g, s); break;
   case OP_MEAN: k_mean(L, g, s); break;
   case OP_SHARE: k_share(L, g, s); break;

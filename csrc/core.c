@@ -4,8 +4,6 @@
 
 #include "zs.h"
 
-extern int zs_nthreads;
-
 /* core.set_threads(n) -> previous value; n = 0 means one per core */
 static int l_set_threads(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);

@@ -939,8 +939,6 @@ static void compact(lua_State *L, reader *R, zs_col *col, int k, int t, const ch
 
 /* ---- the parse ----------------------------------------------------------------------- */
 
-int zs_nthreads = 1;
-
 static int nthreads_for(size_t bytes, int requested) {
   int t = requested > 0 ? requested : zs_nthreads;
   if ((size_t)t > bytes / MIN_CHUNK_BYTES) t = (int)(bytes / MIN_CHUNK_BYTES);

@@ -211,6 +211,17 @@ void zs_radix_sort_pairs(uint64_t *keys, int64_t *vals, uint64_t *tmpk, int64_t 
 /* stable row order by several columns; pushes a scratch userdata */
 int64_t *zs_order(lua_State *L, zs_col **cols, const int *desc, int nk, int64_t n);
 
+/* ---- threads (par.c) ------------------------------------------------------ */
+
+extern int zs_nthreads; /* zs.set_threads */
+typedef void (*zs_body)(void *ctx, int64_t from, int64_t to, int part);
+/* run body over [0, n) cut into `parts` ranges, on up to zs_nthreads threads */
+void zs_parallel(int64_t n, int parts, zs_body body, void *ctx);
+/* parts worth running for n rows on the current thread count */
+int zs_threads_for(int64_t n);
+/* parts for n rows that depend on n only (for per-part results merged in order) */
+int zs_fixed_parts(int64_t n);
+
 /* ---- module areas ------------------------------------------------------- */
 
 extern int zs_na_key; /* registry key (address) of the NA sentinel */
