@@ -7,7 +7,7 @@ CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wno-unused-parameter
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -fPIC $(LUA_INC)
 LDFLAGS  ?=
-LIBS      = -lpthread
+LIBS      = -lpthread -lutf8proc
 
 SRC  = $(wildcard csrc/*.c)
 OBJ  = $(patsubst csrc/%.c,build/obj/%.o,$(SRC))

@@ -37,6 +37,7 @@ LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   zs_sort_open(L);
   zs_agg_open(L);
   zs_join_open(L);
+  zs_text_open(L);
   zs_expr_open(L); /* after the functions it calls back */
   lua_pushcfunction(L, l_set_threads);
   lua_setfield(L, -2, "set_threads");

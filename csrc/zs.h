@@ -238,5 +238,6 @@ void zs_sort_open(lua_State *L);
 void zs_agg_open(lua_State *L);
 void zs_expr_open(lua_State *L);
 void zs_join_open(lua_State *L);
+void zs_text_open(lua_State *L);
 
 #endif

@@ -19,6 +19,9 @@ dependencies = {
   "lua >= 5.4",
   "lua-cjson",
 }
+external_dependencies = {
+  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" }, -- Debian: libutf8proc-dev
+}
 build = {
   type = "builtin",
   modules = {
@@ -26,10 +29,12 @@ build = {
       sources = {
         "csrc/agg.c", "csrc/column.c", "csrc/core.c", "csrc/csv_read.c", "csrc/dict.c",
         "csrc/expr.c", "csrc/frame.c", "csrc/group.c", "csrc/join.c", "csrc/mem.c",
-        "csrc/numparse.c", "csrc/sort.c", "csrc/util.c", "csrc/write.c",
+        "csrc/numparse.c", "csrc/par.c", "csrc/sort.c", "csrc/text.c", "csrc/util.c",
+        "csrc/write.c",
       },
-      incdirs = { "csrc" },
-      libraries = { "pthread" },
+      incdirs = { "csrc", "$(UTF8PROC_INCDIR)" },
+      libdirs = { "$(UTF8PROC_LIBDIR)" },
+      libraries = { "pthread", "utf8proc" },
     },
     ["zonestat"] = "lua/zonestat/init.lua",
     ["zonestat.agg"] = "lua/zonestat/agg.lua",

@@ -17,5 +17,6 @@ require("zonestat.agg")(zs)
 require("zonestat.join")(zs)
 require("zonestat.reshape")(zs)
 require("zonestat.cube")(zs)
+require("zonestat.dataset")(zs)
 
 return zs
