@@ -18,5 +18,6 @@ require("zonestat.join")(zs)
 require("zonestat.reshape")(zs)
 require("zonestat.cube")(zs)
 require("zonestat.dataset")(zs)
+require("zonestat.indicators")(zs)
 
 return zs

@@ -28,13 +28,16 @@ return function(zs)
   end
 
   --- Text of the cells of a float column: a common number of decimals so
-  -- the points line up; exponent form for very large or tiny values.
+  -- the points line up; when magnitudes differ widely (capital beside
+  -- ratios), each value with 7 significant digits (large ones in full).
   local function float_cells(values)
-    local d, sci = 0, false
+    local d, sci, big, small = 0, false, false, false
     for _, x in ipairs(values) do
-      if x ~= nil then
-        local a = math.abs(x)
-        if a ~= math.huge and (a >= 1e15 or (a > 0 and a < 1e-4)) then sci = true end
+      local a = math.abs(x)
+      if a ~= math.huge then
+        if a >= 1e15 or (a > 0 and a < 1e-4) then sci = true end
+        if a >= 1e6 then big = true end
+        if a > 0 and a < 1 then small = true end
         d = math.max(d, decimals_needed(x))
       end
     end
@@ -44,6 +47,8 @@ return function(zs)
       if x == math.huge then out[i] = "Inf"
       elseif x == -math.huge then out[i] = "-Inf"
       elseif sci then out[i] = string.format("%.6g", x)
+      elseif big and small then
+        out[i] = math.abs(x) >= 1e5 and string.format("%.0f", x) or string.format("%.7g", x)
       else out[i] = string.format("%." .. d .. "f", x) end
     end
     return out
