@@ -32,7 +32,8 @@ deps:
 	@sh .ci/deps.sh
 
 run: deps all
-	$(LUA) examples/quickstart.lua
+	@mkdir -p out
+	$(LUA) bin/zonestat report --province "Quảng Ngãi" --province "Hải Phòng" --html out/report.html
 
 test: deps all
 	busted --lua=$(LUA) spec

@@ -24,11 +24,13 @@
 #define BUFSIZE (1 << 20)
 
 typedef struct {
-  int fd;
+  int fd;          /* -1: writing to memory (mem) */
   char *tmpname;   /* malloc'd; unlinked by __gc unless committed */
   char *buf;       /* BUFSIZE bytes (malloc) */
   size_t n;
   int err;         /* errno of the first failed write */
+  char *mem;       /* string mode: everything written so far (malloc) */
+  size_t mem_len, mem_cap;
 } writer;
 
 static int writer_gc(lua_State *L) {
@@ -37,10 +39,26 @@ static int writer_gc(lua_State *L) {
   if (w->tmpname) { unlink(w->tmpname); free(w->tmpname); w->tmpname = NULL; }
   free(w->buf);
   w->buf = NULL;
+  free(w->mem);
+  w->mem = NULL;
   return 0;
 }
 
 static void flush(writer *w) {
+  if (w->fd < 0) { /* string mode */
+    if (w->mem_len + w->n > w->mem_cap) {
+      size_t cap = w->mem_cap ? w->mem_cap : BUFSIZE;
+      while (cap < w->mem_len + w->n) cap *= 2;
+      char *m = realloc(w->mem, cap);
+      if (!m) { w->err = ENOMEM; w->n = 0; return; }
+      w->mem = m;
+      w->mem_cap = cap;
+    }
+    memcpy(w->mem + w->mem_len, w->buf, w->n);
+    w->mem_len += w->n;
+    w->n = 0;
+    return;
+  }
   size_t off = 0;
   while (off < w->n && !w->err) {
     ssize_t r = write(w->fd, w->buf + off, w->n - off);
@@ -57,7 +75,7 @@ static void flush(writer *w) {
 static inline void put(writer *w, const char *s, size_t len) {
   if (w->n + len > BUFSIZE) {
     flush(w);
-    if (len > BUFSIZE) {
+    if (len > BUFSIZE && w->fd >= 0) {
       size_t off = 0;
       while (off < len && !w->err) {
         ssize_t r = write(w->fd, s + off, len - off);
@@ -65,6 +83,13 @@ static inline void put(writer *w, const char *s, size_t len) {
         else off += (size_t)r;
       }
       return;
+    }
+    while (len > BUFSIZE) { /* string mode: in buffer-sized pieces */
+      memcpy(w->buf, s, BUFSIZE);
+      w->n = BUFSIZE;
+      flush(w);
+      s += BUFSIZE;
+      len -= BUFSIZE;
     }
   }
   memcpy(w->buf + w->n, s, len);
@@ -76,20 +101,23 @@ static inline void putc_(writer *w, char c) {
   w->buf[w->n++] = c;
 }
 
-/* Open a temporary file next to path.  Pushes the writer; on failure
- * returns an error message (pushed) instead. */
+/* Open a temporary file next to path (NULL: write to memory).  Pushes the
+ * writer; on failure returns an error message (pushed) instead. */
 static const char *writer_open(lua_State *L, const char *path, writer **out) {
   writer *w = lua_newuserdatauv(L, sizeof *w, 0);
+  memset(w, 0, sizeof *w);
   w->fd = -1;
-  w->tmpname = NULL;
-  w->buf = NULL;
-  w->n = 0;
-  w->err = 0;
   if (luaL_newmetatable(L, WRITER)) {
     lua_pushcfunction(L, writer_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  if (!path) {
+    w->buf = malloc(BUFSIZE);
+    if (!w->buf) luaL_error(L, "not enough memory");
+    *out = w;
+    return NULL;
+  }
   size_t plen = strlen(path);
   w->buf = malloc(BUFSIZE);
   w->tmpname = malloc(plen + 16);
@@ -110,9 +138,15 @@ static const char *writer_open(lua_State *L, const char *path, writer **out) {
   return NULL;
 }
 
-/* flush, sync and rename; NULL or an error message (pushed) */
+/* flush, sync and rename (string mode: push the text); NULL or an error
+ * message (pushed) */
 static const char *writer_commit(lua_State *L, writer *w, const char *path) {
   flush(w);
+  if (!path) {
+    if (w->err) return lua_pushfstring(L, "%s", strerror(w->err));
+    lua_pushlstring(L, w->mem ? w->mem : "", w->mem_len);
+    return NULL;
+  }
   if (!w->err && fsync(w->fd) < 0 && errno != EINVAL) w->err = errno;
   if (close(w->fd) < 0 && !w->err) w->err = errno;
   w->fd = -1;
@@ -225,7 +259,7 @@ static void check_options(lua_State *L, int opts, const char *const *known) {
  * header (true), eol ("\n" or "\r\n") */
 static int l_write_csv(lua_State *L) {
   zs_frame *f = zs_frame_check(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  const char *path = lua_isnoneornil(L, 2) && lua_toboolean(L, lua_upvalueindex(1)) ? NULL : luaL_checkstring(L, 2);
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
@@ -286,6 +320,7 @@ static int l_write_csv(lua_State *L) {
     lua_insert(L, -2);
     return 2;
   }
+  if (!path) return 1; /* the text */
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -355,7 +390,7 @@ static void put_json_value(writer *w, const zs_col *c, int64_t i) {
  * significant digits); integers exactly. */
 static int l_write_json(lua_State *L) {
   zs_frame *f = zs_frame_check(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  const char *path = lua_isnoneornil(L, 2) && lua_toboolean(L, lua_upvalueindex(1)) ? NULL : luaL_checkstring(L, 2);
   if (lua_isnoneornil(L, 3)) { lua_settop(L, 2); lua_newtable(L); }
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_settop(L, 3);
@@ -413,6 +448,7 @@ static int l_write_json(lua_State *L) {
     lua_insert(L, -2);
     return 2;
   }
+  if (!path) return 1; /* the text */
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -430,11 +466,21 @@ static int l_format_number(lua_State *L) {
 }
 
 void zs_write_open(lua_State *L) {
+  /* f:write_csv(path, opts) / f:write_json(path, opts) write files;
+   * f:to_csv(opts) / f:to_json(opts) return the text */
   lua_getfield(L, -1, "frame_methods");
-  lua_pushcfunction(L, l_write_csv);
+  lua_pushboolean(L, 0);
+  lua_pushcclosure(L, l_write_csv, 1);
   lua_setfield(L, -2, "write_csv");
-  lua_pushcfunction(L, l_write_json);
+  lua_pushboolean(L, 0);
+  lua_pushcclosure(L, l_write_json, 1);
   lua_setfield(L, -2, "write_json");
+  lua_pushboolean(L, 1);
+  lua_pushcclosure(L, l_write_csv, 1);
+  lua_setfield(L, -2, "to_csv_raw");
+  lua_pushboolean(L, 1);
+  lua_pushcclosure(L, l_write_json, 1);
+  lua_setfield(L, -2, "to_json_raw");
   lua_pop(L, 1);
   lua_pushcfunction(L, l_format_number);
   lua_setfield(L, -2, "format_number");

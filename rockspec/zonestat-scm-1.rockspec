@@ -38,6 +38,7 @@ build = {
     },
     ["zonestat"] = "lua/zonestat/init.lua",
     ["zonestat.agg"] = "lua/zonestat/agg.lua",
+    ["zonestat.cli"] = "lua/zonestat/cli.lua",
     ["zonestat.cube"] = "lua/zonestat/cube.lua",
     ["zonestat.dataset"] = "lua/zonestat/dataset.lua",
     ["zonestat.expr"] = "lua/zonestat/expr.lua",
@@ -46,6 +47,9 @@ build = {
     ["zonestat.join"] = "lua/zonestat/join.lua",
     ["zonestat.json"] = "lua/zonestat/json.lua",
     ["zonestat.print"] = "lua/zonestat/print.lua",
+    ["zonestat.report"] = "lua/zonestat/report.lua",
     ["zonestat.reshape"] = "lua/zonestat/reshape.lua",
+    ["zonestat.svg"] = "lua/zonestat/svg.lua",
+    ["zonestat.units"] = "lua/zonestat/units.lua",
   },
 }

@@ -84,6 +84,10 @@ local SCHEMA = {
       { "source_url", "str", opt = true }, { "note", "str", opt = true },
     },
   },
+  sources = {
+    file = "sources.csv", key = "id",
+    columns = { { "id", "str" }, { "citation", "str" } },
+  },
   land = {
     file = "zones_synthetic_land.csv", key = "zone_id",
     columns = {
@@ -93,7 +97,7 @@ local SCHEMA = {
   },
 }
 
-local ORDER = { "provinces", "zones", "projects", "figures", "fx", "groups", "fdi_rank", "land" }
+local ORDER = { "provinces", "zones", "projects", "figures", "fx", "groups", "fdi_rank", "land", "sources" }
 
 local TYPE_OF = { str = "str", enum = "str", ref = "str", province = "str", entity = "str", yesno = "str",
   num = "float", int = "int", date = "date" }
@@ -383,6 +387,15 @@ return function(zs)
       if #found > 1 then return nil, "zone name '" .. q .. "' is ambiguous: " .. table.concat(found, ", ") end
     end
     return nil, "no zone named '" .. q .. "'"
+  end
+
+  --- How to cite a source: its citation from sources.csv for ids that are
+  -- not web addresses, else the address itself.
+  function Dataset:citation(url)
+    if self.sources then
+      for row in self.sources:rows() do if row.id == url then return row.citation end end
+    end
+    return url
   end
 
   --- The display name of a province id.

@@ -310,6 +310,20 @@ return function(zs)
     return zs.from_rows(rows, { "column", "type", "count", "na", "distinct", "min", "max", "mean", "sd" })
   end
 
+  --- The frame as CSV text (options as write_csv's).
+  function methods.to_csv(f, opts)
+    local text, err = methods.to_csv_raw(f, nil, opts)
+    if not text then error("to_csv: " .. tostring(err), 2) end
+    return text
+  end
+
+  --- The frame as JSON text (options as write_json's).
+  function methods.to_json(f, opts)
+    local text, err = methods.to_json_raw(f, nil, opts)
+    if not text then error("to_json: " .. tostring(err), 2) end
+    return text
+  end
+
   --- Rows of several frames, matching columns by name (missing ones: NA).
   -- @param ... frames
   -- @treturn Frame

@@ -60,6 +60,16 @@ return function(zs)
   end
   M.resolve = resolve
 
+  --- The last day of the month of a date ("2024-06-27" -> "2024-06-30").
+  function M.month_end(date)
+    local y, m = date:match("^(%d%d%d%d)-(%d%d)")
+    y, m = tonumber(y), tonumber(m)
+    local days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+    local d = days[m]
+    if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then d = 29 end
+    return string.format("%04d-%02d-%02d", y, m, d)
+  end
+
   local function sum_of(f, name)
     local v = f:nrow() > 0 and f:column(name):sum() or nil
     return v or 0
@@ -68,7 +78,8 @@ return function(zs)
   --- Profile of a province or zone as of a date.
   -- @param ds a Dataset
   -- @param entity a province or zone name/id, or {province = ...} / {zone = ...}
-  -- @tparam[opt] table opts `as_of` ("yyyy-mm-dd", default: the latest license date),
+  -- @tparam[opt] table opts `as_of` ("yyyy-mm-dd", default: the end of the month of the latest
+  --   license date),
   --   `occupancy` ("all" or "operating")
   -- @return a table: `entity`, `name`, `as_of`, `synthetic` (project rows are),
   --   one field per indicator, and `frame` (indicator, value, unit, definition);
@@ -82,7 +93,7 @@ return function(zs)
     local basis = opts.occupancy or "all"
     if basis ~= "all" and basis ~= "operating" then error("profile: occupancy must be 'all' or 'operating'", 2) end
     local ids = zone_set(ds, e)
-    local as_of = opts.as_of or ds.projects:column("license_date"):max()
+    local as_of = opts.as_of or M.month_end(ds.projects:column("license_date"):max())
     local okd = pcall(zs.column, { as_of }, "date")
     if not okd then error("profile: as_of must be a date yyyy-mm-dd", 2) end
     local as_of_year = tonumber(as_of:sub(1, 4))
@@ -335,7 +346,8 @@ return function(zs)
   -- @param ds a Dataset
   -- @param entity name or id (province, zone or figures entity)
   -- @tparam string indicator e.g. "capital_fdi"
-  -- @tparam[opt] table opts `tolerance` (default 0.005), `unit` (keep one unit)
+  -- @tparam[opt] table opts `tolerance` (default 0.005), `unit` (keep one unit),
+  --   `as_of` (ignore figures after this date)
   -- @return Frame as_of, value, unit, rel_diff, conflict, stock_fell, confidence, source_url, definition;
   --   or nil and a message
   function M.reconcile(ds, entity, indicator, opts)
@@ -348,6 +360,7 @@ return function(zs)
     if not ds.figures then return nil, "reconcile: the dataset has no figures.csv" end
     local cond = col("entity"):eq(id) & col("indicator"):eq(indicator)
     if opts.unit then cond = cond & col("unit"):eq(opts.unit) end
+    if opts.as_of then cond = cond & col("as_of"):le(opts.as_of) end
     local f = ds.figures:filter(cond):sort("as_of")
     if f:nrow() == 0 then return nil, "reconcile: no figures of '" .. indicator .. "' for " .. tostring(entity) end
     local conf_rank = { H = 3, M = 2, L = 1 }

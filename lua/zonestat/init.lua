@@ -19,5 +19,6 @@ require("zonestat.reshape")(zs)
 require("zonestat.cube")(zs)
 require("zonestat.dataset")(zs)
 require("zonestat.indicators")(zs)
+require("zonestat.report")(zs)
 
 return zs

@@ -68,9 +68,9 @@ return function(zs)
   end
 
   --- Rows to show: all, or the first HEAD and last TAIL (0 marks the gap).
-  local function shown_rows(n)
+  local function shown_rows(n, all)
     local rows = {}
-    if n <= SHORT then
+    if n <= SHORT or all then
       for i = 1, n do rows[#rows + 1] = i end
     else
       for i = 1, HEAD do rows[#rows + 1] = i end
@@ -115,11 +115,12 @@ return function(zs)
   --- The text shown for a frame.
   -- @tparam Frame f
   -- @tparam[opt] number width terminal width (default: detected)
+  -- @tparam[opt] table opts `all = true` shows every row
   -- @treturn string
-  function zs.format_frame(f, width)
+  function zs.format_frame(f, width, opts)
     width = width or core.terminal_width()
     local n, names, types = f:nrow(), f:names(), f:types()
-    local rows = shown_rows(n)
+    local rows = shown_rows(n, opts and opts.all)
     local rownum = {}
     for k, i in ipairs(rows) do rownum[k] = i > 0 and tostring(i) or "" end
     local numw = 0
@@ -167,6 +168,22 @@ return function(zs)
     return (text:gsub("# ([%d,]+) rows × 1 columns", function(rows)
       return string.format("# Column <%s>: %s values, %s NA", c:type(), rows, group_digits(tostring(c:na_count())))
     end))
+  end
+
+  --- A frame as a Markdown table (every row; NA as empty cells).
+  function zs.format_markdown(f)
+    local names = f:names()
+    local out = { "| " .. table.concat(names, " | ") .. " |", "|" .. string.rep(" --- |", #names) }
+    for i = 1, f:nrow() do
+      local cells = {}
+      for j, name in ipairs(names) do
+        local v = f:get(name, i)
+        cells[j] = v == nil and "" or (math.type(v) == "float" and zs.format_number(v) or tostring(v))
+        cells[j] = cells[j]:gsub("|", "\\|"):gsub("\n", " ")
+      end
+      out[#out + 1] = "| " .. table.concat(cells, " | ") .. " |"
+    end
+    return table.concat(out, "\n") .. "\n"
   end
 
   core.Frame.__tostring = function(f) return zs.format_frame(f) end
