@@ -1,6 +1,6 @@
 -- Quick start: load the bundled (synthetic) project registry, look at it,
--- summarize it and write it out.  Run from the repository root:
---   make run        or   lua5.4 examples/quickstart.lua
+-- summarize it and write it out.  Run from the repository root (after make):
+--   LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' lua5.4 examples/quickstart.lua
 local zs = require "zonestat"
 
 local path = arg and arg[1] or "data/vn/projects.csv"

@@ -34,12 +34,6 @@ end
 
 -- ---- the reference ------------------------------------------------------------------
 
-local function value(col, r)
-  local v = col[r]
-  if v == NA then return nil end
-  return v
-end
-
 local function key_less(a, b) -- one key value; nil (NA) last
   if a == nil then return false end
   if b == nil then return true end

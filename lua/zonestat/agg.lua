@@ -198,7 +198,9 @@ return function(zs)
   -- @treturn Frame
   function methods.mutate(f, spec, e)
     if type(spec) == "string" then spec = { [spec] = e } end
-    if type(spec) ~= "table" or zs.is_expr(spec) then error("mutate: expected {name = expression, ...} or (name, expression)", 2) end
+    if type(spec) ~= "table" or zs.is_expr(spec) then
+      error("mutate: expected {name = expression, ...} or (name, expression)", 2)
+    end
     local new = {}
     for name, ex in pairs(spec) do
       if type(name) ~= "string" or name == "" then error("mutate: column names must be non-empty strings", 2) end

@@ -101,7 +101,7 @@ function commands.report(a, out)
 end
 
 function commands.profile(a, out)
-  if not a.province == not a.zone then fail("profile: give --province or --zone") end
+  if (a.province == nil) == (a.zone == nil) then fail("profile: give --province or --zone") end
   local ds = load_dataset(a.data)
   local p, err = zs.indicators.profile(ds, a.province and { province = a.province } or { zone = a.zone },
     { as_of = a.as_of, occupancy = a.occupancy })

@@ -406,6 +406,17 @@ return function(zs)
     return id
   end
 
+  -- zs.units.convert without rates uses the bundled USD/VND series
+  if zs.units then
+    zs.units.rates_loader = function()
+      local f, err = zs.read_csv(M.default_dir() .. "/fx.csv")
+      if not f then return nil, err end
+      local rates = {}
+      for row in f:rows() do rates[row.year] = row.vnd_per_usd end
+      return rates
+    end
+  end
+
   M.Dataset = Dataset
   M.SCHEMA = SCHEMA
   zs.dataset = M

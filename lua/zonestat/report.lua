@@ -247,7 +247,8 @@ return function(zs)
       local claims = ds.figures and ds.figures:filter(col("indicator"):eq("fdi_rank_top"))
       if claims then
         for row in claims:rows() do
-          items[#items + 1] = { text = string.format(locale == "vi" and "Công bố: %s thuộc nhóm %d địa phương dẫn đầu năm %s [%d]."
+          items[#items + 1] = { text = string.format(locale == "vi"
+            and "Công bố: %s thuộc nhóm %d địa phương dẫn đầu năm %s [%d]."
             or "Published: %s among the top %d provinces in %s [%d].", ds:province_name(row.entity), math.floor(row.value),
             row.period or "?", src:ref(row.source_url)) }
         end

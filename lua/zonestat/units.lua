@@ -231,9 +231,11 @@ return function(zs)
   end
 
   -- Exact decimal form of a number: sign ("" or "-"), digits (no leading zeros; "0" for zero), exponent.
-  -- Floats use the shortest decimal that reads back as the same float.
+  -- Integral floats below 2^63 are written exactly (parse reads them back as the same integer);
+  -- other floats use the shortest decimal that reads back as the same float.
   local function decimal(v)
     local sign, digits, exp
+    if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2 ^ 63 then v = math.tointeger(v) end
     if math.type(v) == "integer" then
       sign, digits = tostring(v):match("^(-?)(%d+)$")
       exp = 0
@@ -387,7 +389,7 @@ return function(zs)
   }
 
   --- Write a value with a scale word and unit, as Vietnamese (or English) statistics are written.
-  -- Rounds half away from zero (on the shortest decimal form of the value) to `decimals` places after
+  -- Rounds half away from zero (on the shortest decimal form of a float) to `decimals` places after
   -- scaling and drops trailing zeros; `-` for negatives; no sign on a result that rounds to 0.
   -- Automatic scale: the largest scale word not above the value (VND: nghìn tỷ, tỷ, triệu; USD: tỷ, triệu
   -- in vi; trn, bn, mn / bn, mn in en), moving up one word when rounding reaches 1000 of it
