@@ -83,7 +83,7 @@ static inline void neumaier(double *s, double *c, double v) {
  * owns a range of groups and adds their rows in row order, exactly as one
  * thread would.  Integer sums are exact (128-bit) either way. */
 
-enum { PLAN_PARTIALS, PLAN_RANGES };
+enum { PLAN_PARTIALS, PLAN_RANGES, PLAN_SEGMENTS };
 
 typedef struct {
   const int32_t *gid;
@@ -91,10 +91,18 @@ typedef struct {
   int64_t n, G;
   int plan;
   int64_t stride;     /* accumulators per part: G + one sink per range */
+  const uint32_t *order;
+  const int64_t *seg;
   int64_t *cnt;
-  __int128 *isum;     /* int and bool columns */
+  __int128 *isum;     /* int and bool columns: the merged sums */
+  int64_t *isum64;    /* per part: int64 sums, exact unless the part overflowed */
+  int overflow[64];   /* per part: an int64 sum overflowed, use 128 bits */
   double *fsum, *fcomp;
 } sums_ctx;
+
+/* Many small groups whose rows are already gathered (grouping by sorting):
+ * walk each group's rows in turn, accumulators written once per group. */
+static int use_segments(const zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
 
 static int plan_for(int64_t n, int64_t G, int *parts) {
   int fixed = zs_fixed_parts(n);
@@ -136,16 +144,18 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
     }
   } else if (c->type == ZS_INT) {
     const int64_t *v = c->data;
-    __int128 *sum = x->isum + base;
+    int64_t *sum = x->isum64 + base;
+    int ovf = 0;
     for (int64_t i = rfrom; i < rto; i++) {
       if (v[i] == ZS_NA_INT) continue;
       int64_t k = GROUP_OF(i);
-      sum[k] += v[i];
+      ovf |= __builtin_add_overflow(sum[k], v[i], &sum[k]);
       cnt[k]++;
     }
+    if (ovf) x->overflow[part] = 1; /* redone in 128 bits after the run */
   } else if (c->type == ZS_BOOL) {
     const int8_t *v = c->data;
-    __int128 *sum = x->isum + base;
+    int64_t *sum = x->isum64 + base;
     for (int64_t i = rfrom; i < rto; i++) {
       if (v[i] == ZS_NA_BOOL) continue;
       int64_t k = GROUP_OF(i);
@@ -156,6 +166,56 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t i = rfrom; i < rto; i++) cnt[GROUP_OF(i)] += !zs_col_isna(c, i);
   }
 #undef GROUP_OF
+}
+
+/* PLAN_SEGMENTS: groups [from, to), each over its own rows */
+static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
+  sums_ctx *x = arg;
+  const zs_col *c = x->c;
+  for (int64_t k = from; k < to; k++) {
+    int64_t a = x->seg[k], b = x->seg[k + 1], cnt = 0;
+    if (!c) {
+      cnt = b - a;
+    } else if (c->type == ZS_FLOAT) {
+      const double *v = c->data;
+      double sum = 0, comp = 0;
+      if (b + 64 < x->n) __builtin_prefetch(&v[x->order[b + 64]]); /* rows ahead are random */
+      for (int64_t j = a; j < b; j++) {
+        double d = v[x->order[j]];
+        if (isnan(d)) continue;
+        neumaier(&sum, &comp, d);
+        cnt++;
+      }
+      x->fsum[k] = sum;
+      x->fcomp[k] = comp;
+    } else if (c->type == ZS_INT) {
+      const int64_t *v = c->data;
+      int64_t sum = 0;
+      int ovf = 0;
+      if (b + 64 < x->n) __builtin_prefetch(&v[x->order[b + 64]]);
+      for (int64_t j = a; j < b; j++) {
+        int64_t d = v[x->order[j]];
+        if (d == ZS_NA_INT) continue;
+        ovf |= __builtin_add_overflow(sum, d, &sum);
+        cnt++;
+      }
+      x->isum64[k] = sum;
+      if (ovf) x->overflow[part] = 1;
+    } else if (c->type == ZS_BOOL) {
+      const int8_t *v = c->data;
+      int64_t sum = 0;
+      for (int64_t j = a; j < b; j++) {
+        int8_t d = v[x->order[j]];
+        if (d == ZS_NA_BOOL) continue;
+        sum += d;
+        cnt++;
+      }
+      x->isum64[k] = sum;
+    } else {
+      for (int64_t j = a; j < b; j++) cnt += !zs_col_isna(c, x->order[j]);
+    }
+    x->cnt[k] = cnt;
+  }
 }
 
 /* Counts (and sums, for numeric columns) per group, merged into the first
@@ -169,31 +229,55 @@ static void group_sums(lua_State *L, const zs_groups *g, const zs_col *c, sums_c
   x->G = g->ngroups;
   int parts;
   x->plan = plan_for(x->n, x->G, &parts);
+  if (use_segments(g)) {
+    x->plan = PLAN_SEGMENTS;
+    x->order = g->order;
+    x->seg = g->seg;
+    parts = zs_threads_for(x->n);
+  }
   x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t per = sizeof(int64_t);
   int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
   if (is_float) per += 2 * sizeof(double);
-  if (is_int) per += sizeof(__int128);
+  if (is_int) per += sizeof(__int128) + sizeof(int64_t);
   size_t total = zs_mulsize(L, (size_t)(copies * x->stride), per);
   char *mem = zs_scratch(L, total, 1);
-  memset(mem, 0, total);
   size_t m = (size_t)(copies * x->stride);
-  if (is_int) { x->isum = (__int128 *)mem; mem += m * sizeof(__int128); }
+  if (is_int) {
+    x->isum = (__int128 *)mem; /* filled only for parts that overflow */
+    mem += m * sizeof(__int128);
+    x->isum64 = (int64_t *)mem;
+    memset(mem, 0, m * sizeof(int64_t));
+    mem += m * sizeof(int64_t);
+  }
+  memset(mem, 0, m * (per - (is_int ? sizeof(__int128) + sizeof(int64_t) : 0)));
   x->cnt = (int64_t *)mem;
   mem += m * sizeof(int64_t);
   if (is_float) {
     x->fsum = (double *)mem;
     x->fcomp = x->fsum + m;
   }
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, sums_body, x);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
   int64_t G = x->G;
+  int overflowed = 0;
+  for (int p = 0; p < parts; p++) overflowed |= x->overflow[p];
+  if (is_int && overflowed) {
+    /* some int64 sum overflowed: add everything again in 128 bits (rare) */
+    const int64_t *v = c->data;
+    for (int64_t k = 0; k < G; k++) x->isum[k] = 0;
+    for (int64_t i = 0; i < x->n; i++)
+      if (v[i] != ZS_NA_INT) x->isum[x->gid[i]] += v[i];
+  } else if (is_int) {
+    for (int64_t k = 0; k < G; k++) x->isum[k] = x->isum64[k];
+    if (x->plan == PLAN_PARTIALS)
+      for (int p = 1; p < parts; p++)
+        for (int64_t k = 0; k < G; k++) x->isum[k] += x->isum64[(int64_t)p * x->stride + k];
+  }
   if (x->plan == PLAN_PARTIALS) {
     for (int p = 1; p < parts; p++) {
       int64_t b = (int64_t)p * x->stride;
       for (int64_t k = 0; k < G; k++) x->cnt[k] += x->cnt[b + k];
-      if (is_int)
-        for (int64_t k = 0; k < G; k++) x->isum[k] += x->isum[b + k];
       if (is_float) /* part totals added in part order, compensated */
         for (int64_t k = 0; k < G; k++) {
           neumaier(&x->fsum[k], &x->fcomp[k], x->fsum[b + k]);
@@ -284,6 +368,8 @@ typedef struct {
   const int32_t *gid;
   const zs_col *a, *b;
   const double *ma, *mb; /* deviations mode: group means */
+  const uint32_t *order;
+  const int64_t *seg;
   int64_t n, G, stride;
   int plan;
   double *acc;           /* (parts x stride) x MW */
@@ -303,22 +389,55 @@ static void moments_body(void *arg, int64_t from, int64_t to, int part) {
     sink = x->G + part;
   }
   double *acc = x->acc + base * MW;
+  const double *fa = x->a->type == ZS_FLOAT ? x->a->data : NULL;
+  const double *fb = x->b && x->b->type == ZS_FLOAT ? x->b->data : NULL;
   for (int64_t i = rfrom; i < rto; i++) {
-    double va = num_at(x->a, i), vb = x->b ? num_at(x->b, i) : 0;
+    double va = fa ? fa[i] : num_at(x->a, i);
+    double vb = x->b ? (fb ? fb[i] : num_at(x->b, i)) : 0;
     if (isnan(va) || isnan(vb)) continue;
     int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
     double *m = acc + k * MW;
     if (!x->ma) { /* means */
       m[M_N] += 1;
       neumaier(&m[M_A], &m[M_AC], va);
-      neumaier(&m[M_B], &m[M_BC], vb);
+      if (x->b) neumaier(&m[M_B], &m[M_BC], vb);
     } else {
-      double da = va - x->ma[k < x->G ? k : 0], db = x->b ? vb - x->mb[k < x->G ? k : 0] : 0;
+      int64_t kk = k < x->G ? k : 0;
+      double da = va - x->ma[kk];
       m[M_N] += da;                       /* Σda: corrects rounding of the mean */
       neumaier(&m[M_A], &m[M_AC], da * da);
       if (x->b) {
+        double db = vb - x->mb[kk];
         neumaier(&m[M_B], &m[M_BC], db * db);
         neumaier(&m[M_AB], &m[M_ABC], da * db);
+      }
+    }
+  }
+}
+
+/* PLAN_SEGMENTS: groups [from, to), each over its own rows */
+static void moments_seg_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  moments_ctx *x = arg;
+  for (int64_t k = from; k < to; k++) {
+    double *m = x->acc + k * MW;
+    for (int64_t j = x->seg[k]; j < x->seg[k + 1]; j++) {
+      uint32_t i = x->order[j];
+      double va = num_at(x->a, i), vb = x->b ? num_at(x->b, i) : 0;
+      if (isnan(va) || isnan(vb)) continue;
+      if (!x->ma) {
+        m[M_N] += 1;
+        neumaier(&m[M_A], &m[M_AC], va);
+        if (x->b) neumaier(&m[M_B], &m[M_BC], vb);
+      } else {
+        double da = va - x->ma[k];
+        m[M_N] += da;
+        neumaier(&m[M_A], &m[M_AC], da * da);
+        if (x->b) {
+          double db = vb - x->mb[k];
+          neumaier(&m[M_B], &m[M_BC], db * db);
+          neumaier(&m[M_AB], &m[M_ABC], da * db);
+        }
       }
     }
   }
@@ -331,12 +450,19 @@ static void moments(lua_State *L, const zs_groups *g, moments_ctx *x) {
   x->G = g->ngroups;
   int parts;
   x->plan = plan_for(x->n, x->G, &parts);
+  if (use_segments(g)) {
+    x->plan = PLAN_SEGMENTS;
+    x->order = g->order;
+    x->seg = g->seg;
+    parts = zs_threads_for(x->n);
+  }
   x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), MW * sizeof(double));
   x->acc = zs_scratch(L, bytes, 1);
   memset(x->acc, 0, bytes);
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, moments_body, x);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts,
+              x->plan == PLAN_SEGMENTS ? moments_seg_body : moments_body, x);
   if (x->plan == PLAN_PARTIALS)
     for (int p = 1; p < parts; p++)
       for (int64_t k = 0; k < x->G; k++) {
@@ -720,6 +846,15 @@ static void run_spec(lua_State *L, const zs_groups *g, const spec *s, int fidx) 
   }
 }
 
+/* free a Groups' arrays now (its __gc, called early) */
+static int groups_release(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__gc");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 0);
+  return 0;
+}
+
 /* core.group_agg(f, {key, ...}, sort, {spec, ...}) -> frame: the keys, then
  * one column per spec; a spec with op "top" must be alone (long format). */
 static int l_group_agg(lua_State *L) {
@@ -801,6 +936,11 @@ static int l_group_agg(lua_State *L) {
   }
   zs_frame_build(L, nk + ns);
   lua_replace(L, 5);
+  /* give the scratch (and the groups' arrays) back before returning */
+  zs_release_scratch(L, 6);
+  lua_pushcfunction(L, groups_release);
+  lua_pushvalue(L, 8);
+  lua_call(L, 1, 0);
   lua_settop(L, 5);
   (void)base;
   return 1;

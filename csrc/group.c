@@ -30,10 +30,14 @@ static int groups_gc(lua_State *L) {
   zs_free(L, g->gid, g->gid_bytes);
   zs_free(L, g->first, g->first_bytes);
   zs_free(L, g->gkey, g->gkey_bytes);
+  zs_free(L, g->order, g->order_bytes);
+  zs_free(L, g->seg, g->seg_bytes);
   g->gid = NULL;
   g->first = NULL;
   g->gkey = NULL;
-  g->gid_bytes = g->first_bytes = g->gkey_bytes = 0;
+  g->order = NULL;
+  g->seg = NULL;
+  g->gid_bytes = g->first_bytes = g->gkey_bytes = g->order_bytes = g->seg_bytes = 0;
   return 0;
 }
 
@@ -198,46 +202,142 @@ static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t 
   e->bits = bits_for(e->card);
 }
 
-/* ---- the three ways of numbering groups ---------------------------------------------- */
+/* ---- composite keys ----------------------------------------------------------------- */
 
-static inline uint64_t radix_key(const zs_keyenc *enc, int nk, int64_t i) {
-  uint64_t v = 0;
-  for (int k = 0; k < nk; k++) v = v * enc[k].card + enc_code(&enc[k], i);
-  return v;
+/* Composite key of each row, one key column at a time with a tight loop per
+ * encoding: packed (bit fields) or mixed radix.  Rows are cut into parts
+ * that threads fill independently. */
+typedef struct {
+  const zs_keyenc *enc;
+  int nk, packed;
+  void *out;     /* uint32_t or uint64_t per row */
+  int wide;      /* out is uint64_t */
+} compose_ctx;
+
+#define COMPOSE_LOOP(T)                                                                      \
+  static void compose_##T(const compose_ctx *x, int64_t from, int64_t to) {                 \
+    T *out = x->out;                                                                         \
+    for (int k = 0; k < x->nk; k++) {                                                        \
+      const zs_keyenc *e = &x->enc[k];                                                       \
+      T na = (T)(e->card - 1), card = (T)e->card;                                            \
+      int sh = e->bits;                                                                      \
+      int first = k == 0, packed = x->packed;                                                \
+      /* out[i] = first ? c : packed ? out[i] << sh | c : out[i] * card + c */                \
+      T mul = packed ? 0 : card;                                                             \
+      (void)mul;                                                                             \
+      switch (e->kind) {                                                                     \
+      case ENC_STR: {                                                                        \
+        const int32_t *codes = e->col->data, *rank = e->rank;                                \
+        for (int64_t i = from; i < to; i++) {                                                \
+          T c = codes[i] < 0 ? na : (T)rank[codes[i]];                                       \
+          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+        }                                                                                    \
+        break;                                                                               \
+      }                                                                                      \
+      case ENC_BOOL: {                                                                       \
+        const int8_t *b = e->col->data;                                                      \
+        for (int64_t i = from; i < to; i++) {                                                \
+          T c = b[i] < 0 ? na : (T)b[i];                                                     \
+          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+        }                                                                                    \
+        break;                                                                               \
+      }                                                                                      \
+      case ENC_OFFSET:                                                                       \
+        if (e->col->type == ZS_INT) {                                                        \
+          const int64_t *v = e->col->data;                                                   \
+          uint64_t lo = (uint64_t)e->min;                                                    \
+          for (int64_t i = from; i < to; i++) {                                              \
+            T c = v[i] == ZS_NA_INT ? na : (T)((uint64_t)v[i] - lo);                         \
+            out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;         \
+          }                                                                                  \
+        } else {                                                                             \
+          const int32_t *v = e->col->data;                                                   \
+          int64_t lo = e->min;                                                               \
+          for (int64_t i = from; i < to; i++) {                                              \
+            T c = v[i] == ZS_NA_DATE ? na : (T)((int64_t)v[i] - lo);                         \
+            out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;         \
+          }                                                                                  \
+        }                                                                                    \
+        break;                                                                               \
+      default: {                                                                             \
+        const uint32_t *r = e->rowrank;                                                      \
+        for (int64_t i = from; i < to; i++) {                                                \
+          T c = (T)r[i];                                                                     \
+          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+        }                                                                                    \
+      }                                                                                      \
+      }                                                                                      \
+    }                                                                                        \
+  }
+COMPOSE_LOOP(uint32_t)
+COMPOSE_LOOP(uint64_t)
+
+static void compose_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  compose_ctx *x = arg;
+  if (x->wide) compose_uint64_t(x, from, to);
+  else compose_uint32_t(x, from, to);
 }
 
-static inline uint64_t packed_key(const zs_keyenc *enc, int nk, int64_t i) {
-  uint64_t v = 0;
-  for (int k = 0; k < nk; k++) v = (v << enc[k].bits) | enc_code(&enc[k], i);
-  return v;
+static void compose(const zs_groups *g, int packed, void *out, int wide) {
+  compose_ctx x = {g->enc, g->nk, packed, out, wide};
+  zs_parallel(g->n, zs_threads_for(g->n), compose_body, &x);
+}
+
+/* ---- the three ways of numbering groups ---------------------------------------------- */
+
+typedef struct {
+  const uint32_t *key;
+  int32_t *map;
+  int32_t *gid;
+} direct_ctx;
+
+static void mark_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  direct_ctx *x = arg;
+  for (int64_t i = from; i < to; i++) __atomic_store_n(&x->map[x->key[i]], 0, __ATOMIC_RELAXED);
+}
+
+static void assign_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  direct_ctx *x = arg;
+  for (int64_t i = from; i < to; i++) x->gid[i] = x->map[x->key[i]];
+}
+
+/* first row of each group, from the group ids */
+static void find_first(zs_groups *g) {
+  for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
+  int64_t left = g->ngroups;
+  for (int64_t i = 0; i < g->n && left > 0; i++)
+    if (g->first[g->gid[i]] < 0) {
+      g->first[g->gid[i]] = i;
+      left--;
+    }
 }
 
 /* a direct table over the combined range P (mixed radix) */
 static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t n = g->n;
-  const zs_keyenc *enc = g->enc;
-  int nk = g->nk;
+  uint32_t *key = zs_scratch(L, (size_t)n, sizeof(uint32_t));
+  compose(g, 0, key, 0);
   int32_t *map = zs_scratch(L, (size_t)P, sizeof(int32_t));
   memset(map, 0xff, (size_t)P * sizeof(int32_t));
   int32_t *gid = g->gid;
   int64_t ng = 0;
+  direct_ctx x = {key, map, gid};
   if (sort) {
-    for (int64_t i = 0; i < n; i++) map[radix_key(enc, nk, i)] = 0;
+    zs_parallel(n, zs_threads_for(n), mark_body, &x);
     for (uint64_t p = 0; p < P; p++)
       if (map[p] >= 0) map[p] = (int32_t)ng++;
     set_groups(L, g, ng);
     for (uint64_t p = 0; p < P; p++)
       if (map[p] >= 0) g->gkey[map[p]] = p;
-    for (int64_t k = 0; k < ng; k++) g->first[k] = -1;
-    for (int64_t i = 0; i < n; i++) {
-      int32_t id = map[radix_key(enc, nk, i)];
-      gid[i] = id;
-      if (g->first[id] < 0) g->first[id] = i;
-    }
+    zs_parallel(n, zs_threads_for(n), assign_body, &x);
+    find_first(g);
   } else {
     set_groups(L, g, n);
     for (int64_t i = 0; i < n; i++) {
-      uint64_t p = radix_key(enc, nk, i);
+      uint32_t p = key[i];
       int32_t id = map[p];
       if (id < 0) {
         id = map[p] = (int32_t)ng;
@@ -248,7 +348,7 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
     }
     set_groups(L, g, ng);
   }
-  lua_pop(L, 1);
+  lua_pop(L, 2);
 }
 
 /* a hash table on composite keys, then (sort) the distinct keys sorted */
@@ -296,21 +396,34 @@ static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sor
   set_groups(L, g, ng);
 }
 
-/* Stable LSD radix sort of (key, row) pairs on the low `bits` bits of the
- * keys, 11 bits a pass. */
-static void radix_sort_rows(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n, int bits) {
+/* Stable radix sort of (key, row) pairs on the low `bits` bits of the
+ * keys: one most-significant pass into 2^11 buckets, then each bucket
+ * (small enough for the cache) sorted least-significant-digit first, 11
+ * bits a pass; buckets are independent, so threads share them out.  The
+ * order of equal keys is kept, so a group's rows stay in row order. */
+#define DIGIT 11
+#define NB (1 << DIGIT)
+
+typedef struct {
+  uint64_t *key, *tk;
+  uint32_t *row, *tr;
+  const int64_t *start; /* NB + 1 bucket offsets */
+  int low_bits;          /* bits left under the bucket digit */
+} buckets_ctx;
+
+static void lsd_range(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n, int bits) {
   uint64_t *sk = key, *dk = tk;
   uint32_t *sr = row, *dr = tr;
-  static int64_t count[2049];
-  for (int shift = 0; shift < bits; shift += 11) {
+  int64_t count[NB + 1];
+  for (int shift = 0; shift < bits; shift += DIGIT) {
     memset(count, 0, sizeof count);
-    for (int64_t i = 0; i < n; i++) count[((sk[i] >> shift) & 2047) + 1]++;
+    for (int64_t i = 0; i < n; i++) count[((sk[i] >> shift) & (NB - 1)) + 1]++;
     int used = 0;
-    for (int b = 0; b < 2048; b++) used += count[b + 1] != 0;
-    if (used == 1) continue; /* all the same in this digit */
-    for (int b = 0; b < 2048; b++) count[b + 1] += count[b];
+    for (int b = 0; b < NB; b++) used += count[b + 1] != 0;
+    if (used <= 1) continue; /* all alike in this digit */
+    for (int b = 0; b < NB; b++) count[b + 1] += count[b];
     for (int64_t i = 0; i < n; i++) {
-      int64_t at = count[(sk[i] >> shift) & 2047]++;
+      int64_t at = count[(sk[i] >> shift) & (NB - 1)]++;
       dk[at] = sk[i];
       dr[at] = sr[i];
     }
@@ -323,10 +436,45 @@ static void radix_sort_rows(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t
   }
 }
 
+static void buckets_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  buckets_ctx *x = arg;
+  for (int64_t b = from; b < to; b++) {
+    int64_t a = x->start[b], m = x->start[b + 1] - a;
+    if (m > 1) lsd_range(x->tk + a, x->tr + a, x->key + a, x->row + a, m, x->low_bits);
+    /* the sorted bucket is in tk/tr: move it to key/row */
+    memcpy(x->key + a, x->tk + a, (size_t)m * sizeof *x->key);
+    memcpy(x->row + a, x->tr + a, (size_t)m * sizeof *x->row);
+  }
+}
+
+static void radix_sort_rows(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n, int bits) {
+  if (bits <= DIGIT) {
+    lsd_range(key, row, tk, tr, n, bits);
+    return;
+  }
+  int shift = bits - DIGIT;
+  int64_t start[NB + 1];
+  memset(start, 0, sizeof start);
+  for (int64_t i = 0; i < n; i++) start[((key[i] >> shift) & (NB - 1)) + 1]++;
+  for (int b = 0; b < NB; b++) start[b + 1] += start[b];
+  int64_t pos[NB];
+  memcpy(pos, start, sizeof pos);
+  for (int64_t i = 0; i < n; i++) {
+    int64_t at = pos[(key[i] >> shift) & (NB - 1)]++;
+    tk[at] = key[i];
+    tr[at] = row[i];
+  }
+  buckets_ctx x = {key, tk, row, tr, start, shift};
+  zs_parallel(NB, zs_threads_for(n), buckets_body, &x);
+}
+
 /* sort (composite, row) pairs; runs of equal keys are the groups */
 static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   int64_t n = g->n;
-  uint32_t *row = zs_scratch(L, (size_t)n, sizeof(uint32_t));
+  g->order_bytes = zs_mulsize(L, (size_t)n, sizeof(uint32_t));
+  g->order = zs_realloc(L, NULL, 0, g->order_bytes);
+  uint32_t *row = g->order;
   uint64_t *tk = zs_scratch(L, (size_t)n, sizeof(uint64_t) + sizeof(uint32_t));
   uint32_t *tr = (uint32_t *)(tk + n);
   for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
@@ -335,16 +483,20 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   for (int64_t j = 0; j < n; j++) ng += j == 0 || keys[j] != keys[j - 1];
   if (ng > INT32_MAX) luaL_error(L, "too many groups");
   set_groups(L, g, ng);
+  g->seg_bytes = zs_mulsize(L, (size_t)ng + 1, sizeof(int64_t));
+  g->seg = zs_realloc(L, NULL, 0, g->seg_bytes);
   int64_t k = -1;
   for (int64_t j = 0; j < n; j++) {
     if (j == 0 || keys[j] != keys[j - 1]) {
       k++;
       g->gkey[k] = keys[j];
+      g->seg[k] = j;
       g->first[k] = row[j]; /* stable: the smallest row of the run */
     }
     g->gid[row[j]] = (int32_t)k;
   }
-  lua_pop(L, 2);
+  g->seg[ng] = n;
+  lua_pop(L, 1);
 }
 
 /* distinct share of the first rows' keys: high means mostly distinct */
@@ -399,9 +551,9 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));
   if (bits <= 64) {
     g->packed = 1;
-    for (int64_t i = 0; i < n; i++) keys[i] = packed_key(g->enc, nk, i);
+    compose(g, 1, keys, 1);
   } else if (fits) {
-    for (int64_t i = 0; i < n; i++) keys[i] = radix_key(g->enc, nk, i);
+    compose(g, 0, keys, 1);
     bits = 64;
   } else {
     /* too wide for one number: fold the keys pairwise into dense ranks */

@@ -33,7 +33,9 @@ typedef struct {
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
   int64_t *first;     /* per group: its first row */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
-  size_t gid_bytes, first_bytes, gkey_bytes;
+  uint32_t *order;    /* rows grouped (a group's rows in row order), or NULL */
+  int64_t *seg;       /* with order: group k's rows are order[seg[k] .. seg[k+1]) */
+  size_t gid_bytes, first_bytes, gkey_bytes, order_bytes, seg_bytes;
   int nk;
   zs_keyenc *enc;     /* nk encoders (scratch kept alive by user value 1) */
   int packed;         /* gkey packs codes in bit fields (else mixed radix) */

@@ -23,7 +23,7 @@
 #include "zs.h"
 
 #define ZS_BIG ((size_t)1 << 20)
-#define ZS_CACHE_SLOTS 16
+#define ZS_CACHE_SLOTS 64
 #define ZS_CACHE_MAX ((size_t)1 << 31)
 #define EXTERNAL_SLACK ((size_t)64 << 20)
 
@@ -234,6 +234,18 @@ void *zs_scratch(lua_State *L, size_t n, size_t size) {
   b->p = zs_realloc(L, NULL, 0, bytes);
   b->size = bytes;
   return b->p;
+}
+
+void zs_release_scratch(lua_State *L, int from) {
+  int top = lua_gettop(L);
+  for (int i = from; i <= top; i++) {
+    buffer *b = luaL_testudata(L, i, BUFFER);
+    if (b) {
+      zs_free(L, b->p, b->size);
+      b->p = NULL;
+      b->size = 0;
+    }
+  }
 }
 
 void zs_mem_open(lua_State *L) {

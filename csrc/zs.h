@@ -50,6 +50,9 @@ void zs_gc_hint(lua_State *L, size_t bytes);
 size_t zs_mulsize(lua_State *L, size_t n, size_t size);
 /* push a scratch userdata of n * size bytes (uninitialized) and return it */
 void *zs_scratch(lua_State *L, size_t n, size_t size);
+/* free now the big scratch buffers at stack indices from..top (they are
+ * done with; their userdata stay, empty, until collected) */
+void zs_release_scratch(lua_State *L, int from);
 
 /* ---- string dictionary -------------------------------------------------- */
 
