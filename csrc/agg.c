@@ -475,10 +475,129 @@ static void moments(lua_State *L, const zs_groups *g, moments_ctx *x) {
       }
 }
 
+/* Integer columns with values below 2^31 in magnitude: sums of values,
+ * squares and cross products are exact in 128 bits, so var and corr come
+ * from one pass without rounding until the last division.  The first value
+ * that does not fit sends the kernel to the floating-point path. */
+#define INT_SMALL ((int64_t)1 << 31)
+enum { I_N, I_A, I_B, I_AA, I_BB, I_AB, IW };
+
+typedef struct {
+  const int32_t *gid;
+  const int64_t *a, *b; /* b NULL: one column */
+  const uint32_t *order;
+  const int64_t *seg;
+  int64_t n, G, stride;
+  int plan;
+  __int128 *acc;        /* (parts x stride) x IW */
+  int too_big[64];
+} imoments_ctx;
+
+static void imoments_add(__int128 *m, int64_t va, int64_t vb, int two) {
+  m[I_N] += 1;
+  m[I_A] += va;
+  m[I_AA] += (__int128)(va * va);
+  if (two) {
+    m[I_B] += vb;
+    m[I_BB] += (__int128)(vb * vb);
+    m[I_AB] += (__int128)(va * vb);
+  }
+}
+
+static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
+  imoments_ctx *x = arg;
+  int two = x->b != NULL, big = 0;
+  if (x->plan == PLAN_SEGMENTS) {
+    for (int64_t k = from; k < to; k++)
+      for (int64_t j = x->seg[k]; j < x->seg[k + 1]; j++) {
+        uint32_t i = x->order[j];
+        int64_t va = x->a[i], vb = two ? x->b[i] : 0;
+        if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
+        big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
+        imoments_add(x->acc + k * IW, va, vb, two);
+      }
+  } else {
+    const int32_t *gid = x->gid;
+    int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
+    if (x->plan == PLAN_PARTIALS) {
+      base = (int64_t)part * x->stride;
+    } else {
+      lo = from;
+      hi = to;
+      rfrom = 0;
+      rto = x->n;
+      sink = x->G + part;
+    }
+    __int128 *acc = x->acc + base * IW;
+    for (int64_t i = rfrom; i < rto; i++) {
+      int64_t va = x->a[i], vb = two ? x->b[i] : 0;
+      if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
+      big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
+      int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+      imoments_add(acc + k * IW, va, vb, two);
+    }
+  }
+  if (big) x->too_big[part] = 1;
+}
+
+/* exact integer moments of a (and b); 0 if some value is too big (then
+ * nothing is pushed) */
+static int imoments(lua_State *L, const zs_groups *g, const zs_col *a, const zs_col *b, imoments_ctx *x) {
+  if (a->type != ZS_INT || (b && b->type != ZS_INT)) return 0;
+  memset(x, 0, sizeof *x);
+  x->gid = g->gid;
+  x->a = a->data;
+  x->b = b ? b->data : NULL;
+  x->n = g->n;
+  x->G = g->ngroups;
+  int parts;
+  x->plan = plan_for(x->n, x->G, &parts);
+  if (use_segments(g)) {
+    x->plan = PLAN_SEGMENTS;
+    x->order = g->order;
+    x->seg = g->seg;
+    parts = zs_threads_for(x->n);
+  }
+  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
+  size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), IW * sizeof(__int128));
+  x->acc = zs_scratch(L, bytes, 1);
+  memset(x->acc, 0, bytes);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments_body, x);
+  for (int p = 0; p < parts; p++)
+    if (x->too_big[p]) {
+      lua_pop(L, 1);
+      return 0;
+    }
+  if (x->plan == PLAN_PARTIALS)
+    for (int p = 1; p < parts; p++)
+      for (int64_t k = 0; k < x->G; k++)
+        for (int f = 0; f < IW; f++) x->acc[k * IW + f] += x->acc[((int64_t)p * x->stride + k) * IW + f];
+  return 1;
+}
+
+/* n·Σx² − (Σx)², exact */
+static __int128 scaled_m2(const __int128 *m, int xx, int x1) { return m[I_N] * m[xx] - m[x1] * m[x1]; }
+
 enum { VAR, SD, M2 };
 
 static void k_var(lua_State *L, const zs_groups *g, const spec *s, int what) {
   int64_t G = g->ngroups;
+  imoments_ctx ix;
+  if (imoments(L, g, s->col, NULL, &ix)) {
+    zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
+    double *v = out->data;
+    for (int64_t k = 0; k < G; k++) {
+      const __int128 *m = ix.acc + k * IW;
+      int64_t cnt = (int64_t)m[I_N];
+      if (cnt < (what == M2 ? 1 : 2)) { v[k] = NAN; continue; }
+      long double m2 = (long double)scaled_m2(m, I_AA, I_A) / (long double)cnt; /* Σ(x - mean)² */
+      long double r = what == M2 ? m2 : m2 / (long double)(cnt - 1);
+      v[k] = (double)(what == SD ? sqrtl(r) : r);
+    }
+    lua_remove(L, -2);
+    return;
+  }
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   double *mean = scratch(L, (size_t)G, sizeof(double));
   group_means(L, g, s->col, mean, cnt);
@@ -590,16 +709,21 @@ static long double key_value(zs_type t, uint64_t k) {
   }
 }
 
-static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
-  int64_t G = g->ngroups;
-  zs_col *c = s->col;
+typedef struct {
+  const spec *s;
   segments sg;
-  gather(L, g, c, &sg);
+  zs_col *c, *out;
+} quantile_ctx;
+
+static void quantile_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  quantile_ctx *x = arg;
+  const spec *s = x->s;
+  zs_col *c = x->c, *out = x->out;
   int keep_type = s->op == OP_QUANTILE && s->qtype == 1;
-  zs_col *out = zs_col_push(L, keep_type ? c->type : ZS_FLOAT, G, 0);
-  for (int64_t k = 0; k < G; k++) {
-    int64_t m = sg.off[k + 1] - sg.off[k];
-    uint64_t *v = sg.val + sg.off[k];
+  for (int64_t k = from; k < to; k++) {
+    int64_t m = x->sg.off[k + 1] - x->sg.off[k];
+    uint64_t *v = x->sg.val + x->sg.off[k];
     if (m == 0) { zs_col_set_na(out, k); continue; }
     if (keep_type) { /* type 1: x[ceil(m p)] (1-based), at least the first */
       double np = (double)m * s->p; /* as R: a little fuzz against 10 * 0.9 > 9 */
@@ -607,10 +731,10 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
       if (j < 1) j = 1;
       if (j > m) j = m;
       uint64_t key = select_kth(v, m, j - 1);
-      long double x = key_value(c->type, key);
+      long double xv = key_value(c->type, key);
       if (c->type == ZS_INT) ((int64_t *)out->data)[k] = (int64_t)((key + 1) ^ 0x8000000000000000ULL);
       else if (c->type == ZS_BOOL) ((int8_t *)out->data)[k] = (int8_t)key;
-      else ((double *)out->data)[k] = (double)x;
+      else ((double *)out->data)[k] = (double)xv;
       continue;
     }
     long double h = (long double)(m - 1) * (s->op == OP_MEDIAN ? 0.5L : (long double)s->p);
@@ -625,6 +749,18 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
     }
     ((double *)out->data)[k] = (double)r;
   }
+}
+
+static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
+  int64_t G = g->ngroups;
+  quantile_ctx x;
+  x.s = s;
+  x.c = s->col;
+  gather(L, g, x.c, &x.sg);
+  int keep_type = s->op == OP_QUANTILE && s->qtype == 1;
+  x.out = zs_col_push(L, keep_type ? x.c->type : ZS_FLOAT, G, 0);
+  int parts = zs_threads_for(g->n);
+  zs_parallel(G, G >= parts ? parts : 1, quantile_body, &x);
   lua_replace(L, -3);
   lua_pop(L, 1);
 }
@@ -632,27 +768,91 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
 /* ---- min, max, first, last, nunique ----------------------------------------------- */
 
 /* the row holding each group's min/max/first/last non-NA value, or -1 */
+typedef struct {
+  const int32_t *gid;
+  const zs_col *c;
+  int64_t G;
+  int desc;
+  int64_t *row;  /* parts x G: the best row of each group in each part */
+} pick_ctx;
+
+/* order key of element i (smaller is better): as zs_sort_keys, one element */
+static inline uint64_t elem_key(const zs_col *c, int64_t i, int desc) {
+  uint64_t k;
+  switch (c->type) {
+  case ZS_INT: {
+    int64_t v = ((const int64_t *)c->data)[i];
+    if (v == ZS_NA_INT) return UINT64_MAX;
+    k = ((uint64_t)v ^ 0x8000000000000000ULL) - 1;
+    break;
+  }
+  case ZS_FLOAT: {
+    double v = ((const double *)c->data)[i];
+    if (isnan(v)) return UINT64_MAX;
+    k = zs_float_key(v);
+    break;
+  }
+  case ZS_DATE: {
+    int32_t v = ((const int32_t *)c->data)[i];
+    if (v == ZS_NA_DATE) return UINT64_MAX;
+    k = (uint64_t)(uint32_t)v ^ 0x80000000ULL;
+    break;
+  }
+  case ZS_BOOL: {
+    int8_t v = ((const int8_t *)c->data)[i];
+    if (v < 0) return UINT64_MAX;
+    k = (uint64_t)v;
+    break;
+  }
+  default: {
+    int32_t code = ((const int32_t *)c->data)[i];
+    if (code < 0) return UINT64_MAX;
+    k = (uint64_t)c->dict->rank[code];
+  }
+  }
+  return desc ? (UINT64_MAX - 1) - k : k;
+}
+
+static void pick_body(void *arg, int64_t from, int64_t to, int part) {
+  pick_ctx *x = arg;
+  int64_t *row = x->row + (int64_t)part * x->G;
+  for (int64_t k = 0; k < x->G; k++) row[k] = -1;
+  for (int64_t i = from; i < to; i++) {
+    uint64_t key = elem_key(x->c, i, x->desc);
+    if (key == UINT64_MAX) continue;
+    int32_t k = x->gid[i];
+    if (row[k] < 0 || key < elem_key(x->c, row[k], x->desc)) row[k] = i;
+  }
+}
+
+/* the row holding each group's min/max/first/last non-NA value, or -1;
+ * ties go to the earliest row */
 static void k_pick(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
   const int32_t *gid = g->gid;
   zs_col *c = s->col;
-  int64_t *row = scratch(L, (size_t)G, sizeof(int64_t));
-  for (int64_t k = 0; k < G; k++) row[k] = -1;
+  int64_t *row;
   if (s->op == OP_FIRST || s->op == OP_LAST) {
+    row = scratch(L, (size_t)G, sizeof(int64_t));
+    for (int64_t k = 0; k < G; k++) row[k] = -1;
     for (int64_t i = 0; i < n; i++) {
       if (zs_col_isna(c, i)) continue;
       int32_t k = gid[i];
       if (s->op == OP_LAST || row[k] < 0) row[k] = i;
     }
   } else {
-    uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
-    zs_sort_keys(L, c, s->op == OP_MAX, keys);
-    for (int64_t i = 0; i < n; i++) {
-      if (keys[i] == UINT64_MAX) continue;
-      int32_t k = gid[i];
-      if (row[k] < 0 || keys[i] < keys[row[k]]) row[k] = i;
-    }
-    lua_pop(L, 1);
+    if (c->type == ZS_STR && c->dict->n && !zs_dict_rank(c->dict)) luaL_error(L, "not enough memory");
+    int parts = zs_threads_for(n);
+    if ((int64_t)parts * G > n) parts = 1;
+    pick_ctx x = {gid, c, G, s->op == OP_MAX, NULL};
+    x.row = scratch(L, (size_t)parts * (size_t)G, sizeof(int64_t));
+    zs_parallel(n, parts, pick_body, &x);
+    row = x.row;
+    for (int p = 1; p < parts; p++) /* parts are in row order: a later part wins only if better */
+      for (int64_t k = 0; k < G; k++) {
+        int64_t r = x.row[(int64_t)p * G + k];
+        if (r >= 0 && (row[k] < 0 || elem_key(c, r, x.desc) < elem_key(c, row[k], x.desc))) row[k] = r;
+      }
   }
   zs_col_take(L, cidx, row, G);
   lua_remove(L, -2);
@@ -691,6 +891,21 @@ static void k_nunique(lua_State *L, const zs_groups *g, const spec *s) {
 
 static void k_corr(lua_State *L, const zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
+  imoments_ctx ix;
+  if (imoments(L, g, s->col, s->col2, &ix)) {
+    zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
+    double *r = out->data;
+    for (int64_t k = 0; k < G; k++) {
+      const __int128 *m = ix.acc + k * IW;
+      __int128 sab = m[I_N] * m[I_AB] - m[I_A] * m[I_B];
+      __int128 saa = scaled_m2(m, I_AA, I_A), sbb = scaled_m2(m, I_BB, I_B);
+      if (m[I_N] < 2 || saa <= 0 || sbb <= 0) { r[k] = NAN; continue; }
+      long double v = (long double)sab / (sqrtl((long double)saa) * sqrtl((long double)sbb));
+      r[k] = (double)(v > 1 ? 1 : v < -1 ? -1 : v);
+    }
+    lua_remove(L, -2);
+    return;
+  }
   moments_ctx x;
   memset(&x, 0, sizeof x);
   x.a = s->col;
