@@ -509,12 +509,26 @@ static int store_field(const reader *R, chunk *ch, int k, int64_t row, const fie
 
 /* ---- parsing a chunk ------------------------------------------------------------- */
 
+/* Give back the pages of a memory-mapped file that the parse has passed:
+ * they are clean copies of the file, re-read from the page cache if an
+ * error message or a second pass needs them.  Keeps the peak memory near
+ * the size of the columns rather than columns + file. */
+#define RELEASE_STEP ((size_t)64 << 20)
+static void release_text(const reader *R, const char **released, const char *upto) {
+  if (!R->map || upto - *released < (ptrdiff_t)RELEASE_STEP) return;
+  uintptr_t page = 4096, a = ((uintptr_t)*released + page - 1) & ~(page - 1), b = (uintptr_t)upto & ~(page - 1);
+  if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+  *released = upto;
+}
+
 static void parse_chunk(const reader *R, chunk *ch) {
   const char *p = ch->start, *end = R->text + R->len, *stop_at = ch->end;
+  const char *released = p;
   int64_t row = 0;
   field f;
   for (;;) {
     p = skip_blank(R, p, end);
+    if ((row & 0xFFFF) == 0) release_text(R, &released, p);
     if (p >= stop_at || p >= end) break;
     if (row >= ch->max_rows) {
       if (R->max_records >= 0) break;
