@@ -517,7 +517,8 @@ static int l_index(lua_State *L) {
     if (lua_isinteger(L, 2)) i = lua_tointeger(L, 2);
     else {
       lua_Number x = lua_tonumber(L, 2);
-      if (x != floor(x)) return 0;
+      /* NaN, fractions and values out of the int64 range: no such element */
+      if (!(x >= 1 && x <= (lua_Number)c->n) || x != floor(x)) return 0;
       i = (lua_Integer)x;
     }
     if (i < 1 || i > c->n) return 0;
@@ -650,7 +651,7 @@ static int l_fill_na(lua_State *L) {
       const char *s = zs_dict_str(src, k, &len);
       if (zs_dict_intern(r->dict, s, len) < 0) luaL_error(L, "not enough memory");
     }
-    memcpy(r->data, c->data, (size_t)c->n * 4);
+    if (c->n) memcpy(r->data, c->data, (size_t)c->n * 4);
   } else {
     r = zs_col_push(L, c->type, c->n, 0);
     if (c->n) memcpy(r->data, c->data, (size_t)c->n * zs_type_width(c->type));

@@ -41,7 +41,9 @@
 #define READER "zonestat.CsvReader"
 #define MAX_NA 16
 #define MAX_CHUNKS 64
+#ifndef MIN_CHUNK_BYTES
 #define MIN_CHUNK_BYTES (1 << 16)
+#endif
 
 enum { C_TEXT = 0, C_SEP, C_LF, C_CR, C_QUOTE };
 enum { T_UNKNOWN = -1 };
@@ -110,7 +112,9 @@ typedef struct {
   int nchunks;
   chunk *chunks;
   chunk pass2;
+  chunk head;          /* header / pre-scan tokenizer state (scratch buffer) */
   int *needs_pass2;    /* nout entries */
+  int *types;          /* nout entries: final type of each output column */
 } reader;
 
 /* ---- reader lifetime ---------------------------------------------------------- */
@@ -137,10 +141,12 @@ static int reader_gc(lua_State *L) {
     R->chunks = NULL;
   }
   chunk_release(&R->pass2, R->nout);
+  chunk_release(&R->head, 0);
   free(R->out_of_field); R->out_of_field = NULL;
   free(R->fixed); R->fixed = NULL;
   free(R->base); R->base = NULL;
   free(R->needs_pass2); R->needs_pass2 = NULL;
+  free(R->types); R->types = NULL;
   if (R->map) { munmap(R->map, R->map_len); R->map = NULL; }
   free(R->owned); R->owned = NULL;
   return 0;
@@ -207,7 +213,7 @@ typedef struct {
 } field;
 
 static int scratch_put(scratch *sb, size_t *n, const char *s, size_t len) {
-  if (*n + len > sb->cap) {
+  if (!sb->p || *n + len > sb->cap) {
     size_t cap = sb->cap ? sb->cap : 256;
     while (cap < *n + len) cap *= 2;
     char *p = realloc(sb->p, cap);
@@ -368,7 +374,7 @@ static int infer_field(const reader *R, const field *f) {
   if (zs_parse_int(f->s, f->len, R->decimal_comma, &iv)) return ZS_INT;
   if (is_big_integer(f->s, f->len)) return ZS_STR;
   if (zs_parse_float(f->s, f->len, R->decimal_comma, &dv)) return ZS_FLOAT;
-  if (zs_parse_float_special(f->s, f->len, &dv) && !isnan(dv)) return ZS_FLOAT;
+  if (zs_parse_float_special(f->s, f->len, &dv)) return ZS_FLOAT; /* NaN: a float NA */
   if (zs_parse_bool(f->s, f->len, &bv)) return ZS_BOOL;
   if (zs_parse_date(f->s, f->len, &days)) return ZS_DATE;
   return ZS_STR;
@@ -392,11 +398,13 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
   }
   case ZS_FLOAT: {
     double v;
+    int64_t iv;
     if (f->quoted && R->fixed[k] != ZS_FLOAT) return 1;
-    if (!zs_parse_float(f->s, f->len, R->decimal_comma, &v) && !zs_parse_float_special(f->s, f->len, &v)) {
-      if (R->fixed[k] == ZS_FLOAT || !is_big_integer(f->s, f->len)) return 1;
+    /* inferred columns: digits that are no int64 (too large, leading zeros)
+     * are a code (text), as infer_field() decides when they come first */
+    if (R->fixed[k] != ZS_FLOAT && is_big_integer(f->s, f->len) && !zs_parse_int(f->s, f->len, R->decimal_comma, &iv))
       return 1;
-    }
+    if (!zs_parse_float(f->s, f->len, R->decimal_comma, &v) && !zs_parse_float_special(f->s, f->len, &v)) return 1;
     *(double *)slot(R, ch, k, row, 8) = v;
     return 0;
   }
@@ -492,7 +500,7 @@ static int store_field(const reader *R, chunk *ch, int k, int64_t row, const fie
     double v;
     if (!is_big_integer(f->s, f->len) &&
         (zs_parse_float(f->s, f->len, R->decimal_comma, &v) ||
-         (zs_parse_float_special(f->s, f->len, &v) && !isnan(v)))) {
+         zs_parse_float_special(f->s, f->len, &v))) {
       for (int64_t r = 0; r < row; r++) {
         int64_t *ip = slot(R, ch, k, r, 8);
         double d = *ip == ZS_NA_INT ? NAN : (double)*ip;
@@ -527,6 +535,7 @@ static void parse_chunk(const reader *R, chunk *ch) {
   int64_t row = 0;
   field f;
   for (;;) {
+    if (R->max_records >= 0 && row >= R->max_records) break;
     p = skip_blank(R, p, end);
     if ((row & 0xFFFF) == 0) release_text(R, &released, p);
     if (p >= stop_at || p >= end) break;
@@ -571,7 +580,6 @@ static void parse_chunk(const reader *R, chunk *ch) {
       }
     }
     row++;
-    if (R->max_records >= 0 && row >= R->max_records) break;
   }
 done:
   if (!ch->err_at) flush_all_strings(R, ch);
@@ -618,34 +626,38 @@ static int read_all(int fd, char **out, size_t *outlen) {
 static const char *transcode(lua_State *L, reader *R, const char *from, const char *src, size_t len) {
   iconv_t cd = iconv_open("UTF-8", from);
   if (cd == (iconv_t)-1) return lua_pushfstring(L, "%s: unknown encoding '%s'", R->name, from);
-  size_t cap = len * 3 + 16;
-  char *out = malloc(cap);
-  if (!out) { iconv_close(cd); return lua_pushfstring(L, "%s: not enough memory", R->name); }
+  /* no Lua call (which could raise) while `out` and `cd` are held */
+  enum { OK, NOMEM, INVALID } status = OK;
+  size_t cap = len <= (SIZE_MAX - 16) / 3 ? len * 3 + 16 : 0;
+  char *out = cap ? malloc(cap) : NULL;
   char *in = (char *)src, *o = out;
   size_t inleft = len, outleft = cap;
-  const char *msg = NULL;
-  while (inleft > 0) {
+  if (!out) status = NOMEM;
+  while (status == OK && inleft > 0) {
     size_t r = iconv(cd, &in, &inleft, &o, &outleft);
     if (r != (size_t)-1) break;
     if (errno == E2BIG) {
       size_t used = (size_t)(o - out);
-      char *nb = realloc(out, cap * 2);
-      if (!nb) { msg = lua_pushfstring(L, "%s: not enough memory", R->name); break; }
+      char *nb = cap <= SIZE_MAX / 2 ? realloc(out, cap * 2) : NULL;
+      if (!nb) { status = NOMEM; break; }
       out = nb;
       cap *= 2;
       o = out + used;
       outleft = cap - used;
       continue;
     }
-    msg = lua_pushfstring(L, "%s: invalid %s text at byte %I", R->name, from, (lua_Integer)(in - src) + 1);
-    break;
+    status = INVALID;
   }
-  if (!msg) {
+  if (status == OK) {
     size_t r = iconv(cd, NULL, NULL, &o, &outleft);
     (void)r;
   }
   iconv_close(cd);
-  if (msg) { free(out); return msg; }
+  if (status != OK) {
+    free(out);
+    if (status == NOMEM) return lua_pushfstring(L, "%s: not enough memory", R->name);
+    return lua_pushfstring(L, "%s: invalid %s text at byte %I", R->name, from, (lua_Integer)(in - src) + 1);
+  }
   R->owned = out;
   R->text = out;
   R->len = (size_t)(o - out);
@@ -871,9 +883,12 @@ static void fix_names(lua_State *L, int nfields) {
     const char *base = lua_tostring(L, -1);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, names + 1) != LUA_TNIL) {
+      /* seen[name] is the next suffix to try for it: linear, not quadratic,
+       * in the number of duplicates */
+      lua_Integer k = lua_tointeger(L, -1);
       lua_pop(L, 1);
-      for (int k = 2;; k++) {
-        lua_pushfstring(L, "%s_%d", base, k);
+      for (;; k++) {
+        lua_pushfstring(L, "%s_%I", base, k);
         lua_pushvalue(L, -1);
         if (lua_rawget(L, names + 1) == LUA_TNIL) {
           lua_pop(L, 1);
@@ -881,12 +896,15 @@ static void fix_names(lua_State *L, int nfields) {
         }
         lua_pop(L, 2);
       }
+      lua_pushvalue(L, -2);
+      lua_pushinteger(L, k + 1);
+      lua_rawset(L, names + 1);
       lua_remove(L, -2);
     } else {
       lua_pop(L, 1);
     }
     lua_pushvalue(L, -1);
-    lua_pushboolean(L, 1);
+    lua_pushinteger(L, 2);
     lua_rawset(L, names + 1);
     lua_rawseti(L, names, j);
   }
@@ -1047,8 +1065,7 @@ static void drop_chunks(reader *R) {
 /* Stack: 1 source (path or text), 2 opts table, 3 reader. */
 static int parse(lua_State *L, reader *R) {
   const char *end = R->text + R->len, *p = R->text;
-  chunk tmp;
-  memset(&tmp, 0, sizeof tmp);
+  chunk *tmp = &R->head; /* its scratch buffer is freed by reader_gc if a call below raises */
 
   for (int64_t i = 0; i < R->skip && p < end; i++) {
     while (p < end && *p != '\n' && *p != '\r') p++;
@@ -1058,9 +1075,9 @@ static int parse(lua_State *L, reader *R) {
 
   /* names: 4 */
   int nfields;
-  const char *after = read_names(L, R, &tmp, p, &nfields);
-  free(tmp.sb.p);
-  memset(&tmp, 0, sizeof tmp);
+  const char *after = read_names(L, R, tmp, p, &nfields);
+  chunk_release(tmp, 0);
+  memset(tmp, 0, sizeof *tmp);
   if (!after) return fail(L, lua_tostring(L, -1));
   if (R->header) {
     p = after;
@@ -1072,14 +1089,14 @@ static int parse(lua_State *L, reader *R) {
       while ((q = skip_blank(R, q, end)) < end) {
         int nf = 0;
         do {
-          if (next_field(R, &tmp, &q, end, &f) < 0) break;
+          if (next_field(R, tmp, &q, end, &f) < 0) break;
           nf++;
         } while (!f.last);
-        if (tmp.err_at) break; /* reported by the parse proper */
+        if (tmp->err_at) break; /* reported by the parse proper */
         if (nf > nfields) nfields = nf;
       }
-      free(tmp.sb.p);
-      memset(&tmp, 0, sizeof tmp);
+      chunk_release(tmp, 0);
+      memset(tmp, 0, sizeof *tmp);
     }
     lua_pop(L, 1);
     lua_createtable(L, nfields, 0);
@@ -1188,7 +1205,7 @@ static int parse(lua_State *L, reader *R) {
 
   /* columns that turned out to be text: read them again as str */
   int any_pass2 = 0;
-  int *types = xcalloc(L, (size_t)nout, sizeof(int));
+  int *types = R->types = xcalloc(L, (size_t)nout, sizeof(int));
   for (int k = 0; k < nout; k++) {
     int t = final_type(R, k);
     if (t == -2) {
@@ -1207,13 +1224,13 @@ static int parse(lua_State *L, reader *R) {
     ch->pass2 = 1;
     int *saved = R->fixed;
     int *fixed2 = calloc((size_t)nout, sizeof(int));
-    if (!fixed2) { free(types); luaL_error(L, "not enough memory"); }
+    if (!fixed2) luaL_error(L, "not enough memory");
     for (int k = 0; k < nout; k++) fixed2[k] = R->needs_pass2[k] ? ZS_STR : saved[k];
     R->fixed = fixed2;
     free(saved);
     setup_chunk(L, R, ch);
     parse_chunk(R, ch);
-    if (ch->err_at) { free(types); return fail_at(L, R, ch->err_at, ch->err); }
+    if (ch->err_at) return fail_at(L, R, ch->err_at, ch->err);
   }
 
   /* final types, rows moved into place, dictionaries merged */
@@ -1242,7 +1259,6 @@ static int parse(lua_State *L, reader *R) {
     zs_col_resize(L, col, total);
     lua_pop(L, 1);
   }
-  free(types);
 
   /* the frame */
   luaL_checkstack(L, 2 * nout + 4, "too many columns");
@@ -1267,7 +1283,9 @@ static int l_read_csv(lua_State *L) {
   read_options(L, R, 2);
   R->name = lua_tostring(L, 1);
   const char *encoding = NULL;
-  if (lua_getfield(L, 2, "encoding") != LUA_TNIL && !(encoding = lua_tostring(L, -1)))
+  /* a string, not a number: lua_tostring would convert the copy on the
+   * stack, which is popped, and `encoding` would dangle */
+  if (lua_getfield(L, 2, "encoding") != LUA_TNIL && (lua_type(L, -1) != LUA_TSTRING || !(encoding = lua_tostring(L, -1))))
     luaL_error(L, "option 'encoding' must be a string");
   lua_pop(L, 1); /* the string stays alive in opts */
   const char *msg = open_file(L, R, lua_tostring(L, 1), encoding);
@@ -1293,12 +1311,15 @@ static int l_parse_csv(lua_State *L) {
   }
   reader *R = reader_push(L); /* 3 */
   read_options(L, R, 2);
-  if (lua_getfield(L, 2, "source") != LUA_TNIL && !lua_isstring(L, -1))
+  /* a string, not a number (see encoding): R->name must stay valid */
+  if (lua_getfield(L, 2, "source") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
     luaL_error(L, "option 'source' must be a string");
-  R->name = lua_isstring(L, -1) ? lua_tostring(L, -1) : "<string>";
-  lua_pop(L, 1);
+  R->name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "<string>";
+  lua_pop(L, 1); /* still referenced by opts */
   const char *encoding = NULL;
-  if (lua_getfield(L, 2, "encoding") != LUA_TNIL && !(encoding = lua_tostring(L, -1)))
+  /* a string, not a number: lua_tostring would convert the copy on the
+   * stack, which is popped, and `encoding` would dangle */
+  if (lua_getfield(L, 2, "encoding") != LUA_TNIL && (lua_type(L, -1) != LUA_TSTRING || !(encoding = lua_tostring(L, -1))))
     luaL_error(L, "option 'encoding' must be a string");
   lua_pop(L, 1);
   const char *msg = decode_input(L, R, text, len, encoding);

@@ -94,6 +94,7 @@ static int l_frame_from(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_Integer nrow = luaL_optinteger(L, 3, 0);
+  luaL_argcheck(L, nrow >= 0, 3, "row count must not be negative");
   int ncol = (int)lua_rawlen(L, 1);
   if ((int)lua_rawlen(L, 2) != ncol) luaL_error(L, "%d names for %d columns", ncol, (int)lua_rawlen(L, 2));
   luaL_checkstack(L, 2 * ncol + 8, "too many columns");
@@ -189,8 +190,12 @@ static int l_row(lua_State *L) {
 static int l_slice(lua_State *L) {
   zs_frame *f = zs_frame_check(L, 1);
   lua_Integer from = luaL_checkinteger(L, 2), m = luaL_checkinteger(L, 3);
-  if (from < 1) { m += from - 1; from = 1; }
   if (m < 0) m = 0;
+  if (from < 1) { /* drop the rows before 1 (1 - from fits in unsigned) */
+    lua_Unsigned before = (lua_Unsigned)1 - (lua_Unsigned)from;
+    m = (lua_Unsigned)m > before ? m - (lua_Integer)before : 0;
+    from = 1;
+  }
   if (from > f->nrow) m = 0;
   else if (m > f->nrow - from + 1) m = f->nrow - from + 1;
   int ncol = f->ncol;
@@ -298,6 +303,7 @@ static int l_distinct_rows(lua_State *L) {
     keys[k] = f->cols[j - 1];
   }
   int64_t n = f->nrow;
+  if (n < 0 || n > INT64_MAX / 16) luaL_error(L, "too many rows");
   uint64_t nslots = 16;
   while (nslots < (uint64_t)n * 2) nslots *= 2;
   int64_t *slots = zs_scratch(L, nslots, 8);

@@ -3,16 +3,21 @@
 #define _GNU_SOURCE
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "zs.h"
 
+/* called from the CSV worker threads too: initialized exactly once */
+static locale_t c_loc;
+static pthread_once_t c_loc_once = PTHREAD_ONCE_INIT;
+static void c_locale_init(void) { c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
 static locale_t c_locale(void) {
-  static locale_t loc = (locale_t)0;
-  if (loc == (locale_t)0) loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-  return loc;
+  pthread_once(&c_loc_once, c_locale_init);
+  return c_loc;
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }

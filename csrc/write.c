@@ -120,10 +120,14 @@ static const char *writer_open(lua_State *L, const char *path, writer **out) {
   }
   size_t plen = strlen(path);
   w->buf = malloc(BUFSIZE);
-  w->tmpname = malloc(plen + 16);
-  if (!w->buf || !w->tmpname) luaL_error(L, "not enough memory");
-  memcpy(w->tmpname, path, plen);
-  memcpy(w->tmpname + plen, ".tmp-XXXXXX", 12);
+  char *tmpname = malloc(plen + 16);
+  if (!w->buf || !tmpname) {
+    free(tmpname); /* not yet owned by w: __gc would unlink its garbage */
+    luaL_error(L, "not enough memory");
+  }
+  memcpy(tmpname, path, plen);
+  memcpy(tmpname + plen, ".tmp-XXXXXX", 12);
+  w->tmpname = tmpname;
   w->fd = mkstemp(w->tmpname);
   if (w->fd < 0) {
     int e = errno;

@@ -186,12 +186,18 @@ describe("read_csv / parse_csv", function()
       end
     end)
 
-    it("accepts Inf in float columns and NaN as NA", function()
+    it("accepts Inf in float columns and NaN as NA, in any order", function()
       local f = assert(parse("x\n1.5\nInf\n-inf\nNaN\n"))
       assert.equals("float", f:types()[1])
       assert.equals(math.huge, f:get("x", 2))
       assert.equals(-math.huge, f:get("x", 3))
       assert.is_nil(f:get("x", 4))
+      local g = assert(parse("x\nNaN\n1.5\n"))
+      assert.equals("float", g:types()[1])
+      assert.is_nil(g:get("x", 1))
+      -- a huge integer is a code, whether it comes before or after a float
+      assert.equals("str", assert(parse("x\n1.5\n92233720368547758070\n")):types()[1])
+      assert.equals("str", assert(parse("x\n92233720368547758070\n1.5\n")):types()[1])
     end)
   end)
 
@@ -247,6 +253,23 @@ describe("read_csv / parse_csv", function()
       assert.has_error(function() parse("a", { types = { a = "integer" } }) end)
       assert.has_error(function() parse("a", { decimal = "," }) end)
       assert.has_error(function() zs.read_csv({}) end)
+    end)
+
+    it("raises on a number where a string option is needed", function()
+      assert.has_error(function() parse("a\n1\n", { source = 12345.5 }) end, "option 'source' must be a string")
+      assert.has_error(function() parse("a\n1\n", { encoding = 1252 }) end, "option 'encoding' must be a string")
+    end)
+
+    it("reads nrows = 0 as no rows, and many duplicate names quickly", function()
+      local f = assert(parse("a,b\n1,2\n3,4\n", { nrows = 0 }))
+      assert.equals(0, f:nrow())
+      assert.same({ "a", "b" }, f:names())
+      local header = string.rep("a,", 20000) .. "a"
+      local t0 = os.clock()
+      local g = assert(parse(header .. "\n"))
+      assert.equals(20001, g:ncol())
+      assert.equals("a_20001", g:names()[20001])
+      assert.is_true(os.clock() - t0 < 5)
     end)
 
     it("never crashes on random bytes", function()

@@ -83,6 +83,14 @@ describe("frames", function()
     assert.has_error(function() f:head(-1) end)
   end)
 
+  it("slices safely with extreme bounds", function()
+    local f = sample()
+    assert.equals(0, zs.slice(f, math.mininteger, math.maxinteger):nrow()) -- rows min .. -2: none
+    assert.equals(2, zs.slice(f, -2, 5):nrow())                            -- rows -2 .. 2: 1 and 2
+    assert.equals(0, zs.slice(f, math.maxinteger, 5):nrow())
+    assert.has_error(function() zs.frame_from({}, {}, -1) end)
+  end)
+
   it("casts columns", function()
     local f = sample():cast({ projects = "float", capital = "str" })
     assert.same({ "str", "str", "float", "str" }, f:types())
