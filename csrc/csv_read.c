@@ -703,7 +703,7 @@ static const char *open_file(lua_State *L, reader *R, const char *path, const ch
   }
   const char *raw = "";
   size_t len = 0;
-  if (S_ISREG(st.st_mode)) {
+  if (S_ISREG(st.st_mode) && st.st_size > 0) { /* (size 0 may be a /proc file: read it) */
     len = (size_t)st.st_size;
     if (len > 0) {
       void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -231,6 +231,12 @@ describe("read_csv / parse_csv", function()
       assert.same({ 'ab"c', "xy" }, f:column("a"):totable())
     end)
 
+    it("reads files that report a size of zero (/proc)", function()
+      local f = assert(zs.read_csv("/proc/self/status", { sep = ":", header = false, pad = true, strict = false }))
+      assert.is_true(f:nrow() > 5)
+      assert.equals("Name", f:get("V1", 1))
+    end)
+
     it("names a missing file", function()
       local f, err = zs.read_csv("/nonexistent/zonestat.csv")
       assert.is_nil(f)
