@@ -328,7 +328,7 @@ static void group_means(lua_State *L, const zs_groups *g, const zs_col *c, doubl
     cnt[k] = x.cnt[k];
     if (!x.cnt[k]) out[k] = NAN;
     else if (c->type == ZS_FLOAT) out[k] = x.fsum[k] / (double)x.cnt[k];
-    else out[k] = (double)((long double)x.isum[k] / (long double)x.cnt[k]);
+    else out[k] = zs_mean128(x.isum[k], x.cnt[k]);
   }
   lua_pop(L, 1);
 }
@@ -591,9 +591,9 @@ static void k_var(lua_State *L, const zs_groups *g, const spec *s, int what) {
       const __int128 *m = ix.acc + k * IW;
       int64_t cnt = (int64_t)m[I_N];
       if (cnt < (what == M2 ? 1 : 2)) { v[k] = NAN; continue; }
-      long double m2 = (long double)scaled_m2(m, I_AA, I_A) / (long double)cnt; /* Σ(x - mean)² */
-      long double r = what == M2 ? m2 : m2 / (long double)(cnt - 1);
-      v[k] = (double)(what == SD ? sqrtl(r) : r);
+      double m2 = zs_mean128(scaled_m2(m, I_AA, I_A), cnt); /* Σ(x - mean)² = (nΣx² − (Σx)²) / n */
+      double r = what == M2 ? m2 : m2 / (double)(cnt - 1);
+      v[k] = what == SD ? sqrt(r) : r;
     }
     lua_remove(L, -2);
     return;
@@ -694,17 +694,18 @@ static uint64_t next_after(const uint64_t *v, int64_t m, int64_t k) {
   return best;
 }
 
-/* value of a sort key as long double */
-static long double key_value(zs_type t, uint64_t k) {
+/* value of a sort key (ints exactly, in 128 bits; floats and booleans as
+ * doubles, also exact in 128 bits when integral is not needed) */
+static double key_value(zs_type t, uint64_t k) {
   switch (t) {
-  case ZS_INT: return (long double)(int64_t)((k + 1) ^ 0x8000000000000000ULL);
+  case ZS_INT: return (double)(int64_t)((k + 1) ^ 0x8000000000000000ULL);
   case ZS_FLOAT: {
     uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;
     double d;
     memcpy(&d, &b, 8);
     return d;
   }
-  case ZS_BOOL: return (long double)k;
+  case ZS_BOOL: return (double)k;
   default: return 0;
   }
 }
@@ -731,21 +732,32 @@ static void quantile_body(void *arg, int64_t from, int64_t to, int part) {
       if (j < 1) j = 1;
       if (j > m) j = m;
       uint64_t key = select_kth(v, m, j - 1);
-      long double xv = key_value(c->type, key);
+      double xv = key_value(c->type, key);
       if (c->type == ZS_INT) ((int64_t *)out->data)[k] = (int64_t)((key + 1) ^ 0x8000000000000000ULL);
       else if (c->type == ZS_BOOL) ((int8_t *)out->data)[k] = (int8_t)key;
       else ((double *)out->data)[k] = (double)xv;
       continue;
     }
-    long double h = (long double)(m - 1) * (s->op == OP_MEDIAN ? 0.5L : (long double)s->p);
-    int64_t lo = (int64_t)floorl(h);
+    double h = (double)(m - 1) * (s->op == OP_MEDIAN ? 0.5 : s->p);
+    int64_t lo = (int64_t)floor(h);
     if (lo > m - 1) lo = m - 1;
-    long double frac = h - (long double)lo;
-    long double a = key_value(c->type, select_kth(v, m, lo));
-    long double r = a;
+    double frac = h - (double)lo;
+    uint64_t ka = select_kth(v, m, lo);
+    double r = key_value(c->type, ka);
     if (frac > 0 && lo + 1 < m) {
-      long double b = key_value(c->type, next_after(v, m, lo));
-      r = s->op == OP_MEDIAN ? (a + b) / 2 : a + frac * (b - a);
+      uint64_t kb = next_after(v, m, lo);
+      if (c->type == ZS_INT) { /* exact in 128 bits, rounded once */
+        __int128 a = (int64_t)((ka + 1) ^ 0x8000000000000000ULL), b = (int64_t)((kb + 1) ^ 0x8000000000000000ULL);
+        r = s->op == OP_MEDIAN ? (double)(a + b) / 2 : (double)a + frac * (double)(b - a);
+      } else {
+        double a = r, b = key_value(c->type, kb);
+        if (s->op == OP_MEDIAN) {
+          r = (a + b) / 2;
+          if (isinf(r) && !isinf(a) && !isinf(b)) r = a / 2 + b / 2; /* the sum overflowed */
+        } else {
+          r = a + frac * (b - a);
+        }
+      }
     }
     ((double *)out->data)[k] = (double)r;
   }
@@ -900,7 +912,7 @@ static void k_corr(lua_State *L, const zs_groups *g, const spec *s) {
       __int128 sab = m[I_N] * m[I_AB] - m[I_A] * m[I_B];
       __int128 saa = scaled_m2(m, I_AA, I_A), sbb = scaled_m2(m, I_BB, I_B);
       if (m[I_N] < 2 || saa <= 0 || sbb <= 0) { r[k] = NAN; continue; }
-      long double v = (long double)sab / (sqrtl((long double)saa) * sqrtl((long double)sbb));
+      double v = (double)sab / (sqrt((double)saa) * sqrt((double)sbb));
       r[k] = (double)(v > 1 ? 1 : v < -1 ? -1 : v);
     }
     lua_remove(L, -2);

@@ -358,7 +358,7 @@ static int l_mean(lua_State *L) {
     __int128 s = 0;
     const int64_t *x = c->data;
     for (int64_t i = 0; i < c->n; i++) if (x[i] != ZS_NA_INT) { s += x[i]; k++; }
-    mean = (double)((long double)s / (long double)k);
+    mean = k ? zs_mean128(s, k) : 0;
   } else {
     const int8_t *b = c->data;
     int64_t s = 0;
@@ -386,7 +386,7 @@ static double col_var(const zs_col *c, int64_t *count) {
       s += c->type == ZS_INT ? ((int64_t *)c->data)[i] : ((int8_t *)c->data)[i];
       k++;
     }
-    mean = (double)((long double)s / (long double)(k ? k : 1));
+    mean = zs_mean128(s, k ? k : 1);
   }
   *count = k;
   if (k < 2) return NAN;

@@ -200,6 +200,14 @@ int zs_frame_check_column(lua_State *L, int fidx, int arg);
 void zs_frame_push_name(lua_State *L, int fidx, int j);
 void zs_frame_push_column(lua_State *L, int fidx, int j);
 
+/* sum / n as a double for an exact 128-bit sum: the integer quotient and
+ * the remainder's fraction, each rounded once (no long double: its
+ * precision varies between platforms and emulators) */
+static inline double zs_mean128(__int128 sum, int64_t n) {
+  __int128 q = sum / n, r = sum % n;
+  return (double)q + (double)r / (double)n;
+}
+
 /* ---- sorting (sort.c) ---------------------------------------------------- */
 
 /* order-preserving uint64 of a double (-0.0 as 0.0) */
