@@ -33,6 +33,12 @@ end
 text = text:gsub('    %["zonestat"%] = "lua/zonestat/init.lua",.-\n  },\n', function()
   return table.concat(modules, "\n") .. "\n  },\n"
 end)
+local data = {}
+for _, f in ipairs(list("ls data/vn/*.csv")) do
+  data[#data + 1] = string.format('      ["zonestat.data.vn.%s"] = "%s",', f:match("([^/]+)%.csv$"), f)
+end
+text = text:gsub("(    lua = {\n).-(\n    },)", function(a, b) return a .. table.concat(data, "\n") .. b end)
+
 local out = assert(io.open(path, "w"))
 out:write(text)
 out:close()

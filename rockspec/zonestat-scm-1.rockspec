@@ -18,12 +18,28 @@ FDI and domestic capital, occupancy, growth, rankings and comparisons.]],
 dependencies = {
   "lua >= 5.4",
   "lua-cjson",
+  "argparse",
 }
 external_dependencies = {
   UTF8PROC = { header = "utf8proc.h", library = "utf8proc" }, -- Debian: libutf8proc-dev
 }
 build = {
   type = "builtin",
+  install = {
+    bin = { zonestat = "bin/zonestat" },
+    -- the bundled data, found by zonestat.dataset next to its modules
+    lua = {
+      ["zonestat.data.vn.fdi_rank"] = "data/vn/fdi_rank.csv",
+      ["zonestat.data.vn.figures"] = "data/vn/figures.csv",
+      ["zonestat.data.vn.fx"] = "data/vn/fx.csv",
+      ["zonestat.data.vn.groups"] = "data/vn/groups.csv",
+      ["zonestat.data.vn.projects"] = "data/vn/projects.csv",
+      ["zonestat.data.vn.provinces"] = "data/vn/provinces.csv",
+      ["zonestat.data.vn.sources"] = "data/vn/sources.csv",
+      ["zonestat.data.vn.zones"] = "data/vn/zones.csv",
+      ["zonestat.data.vn.zones_synthetic_land"] = "data/vn/zones_synthetic_land.csv",
+    },
+  },
   modules = {
     ["zonestat.core"] = {
       sources = {

@@ -36,7 +36,13 @@ describe("rockspec", function()
     end
     table.sort(lua_files)
     assert.same(listing("ls lua/zonestat/*.lua"), lua_files)
-    assert.same({ "lua >= 5.4", "lua-cjson" }, { spec.dependencies[1], spec.dependencies[2] })
+    assert.same({ "lua >= 5.4", "lua-cjson", "argparse" }, spec.dependencies)
+    -- every bundled data file is installed next to the modules
+    local data = {}
+    for _, file in pairs(spec.build.install.lua) do data[#data + 1] = file end
+    table.sort(data)
+    assert.same(listing("ls data/vn/*.csv"), data)
+    assert.equals("bin/zonestat", spec.build.install.bin.zonestat)
   end)
 
   local has_luarocks = util.run("command -v luarocks") ~= ""
@@ -44,7 +50,7 @@ describe("rockspec", function()
   installs("installs a working module with luarocks make", function()
     -- build in a copy: luarocks leaves objects next to the sources
     local src, tree = util.tmpdir() .. "/rocksrc", util.tmpdir() .. "/rocktree"
-    util.run("rm -rf " .. src .. " && mkdir -p " .. src .. " && cp -r csrc lua rockspec " .. src)
+    util.run("rm -rf " .. src .. " && mkdir -p " .. src .. " && cp -r csrc lua rockspec bin data " .. src)
     local out, code = util.run("cd " .. src .. " && luarocks --lua-version=5.4 make --deps-mode=none --tree " ..
       tree .. " " .. rockspec_path)
     assert.equals(0, code, out)
@@ -54,5 +60,8 @@ describe("rockspec", function()
       [[print(package.searchpath("zonestat.core", package.cpath)); print(zs.parse_csv("a\n1\n"):get("a", 1))']])
     assert.matches(tree, run, 1, true)
     assert.matches("\n1\n", run, 1, true)
+    -- the command, with the bundled data found in the installed tree
+    local cmd = util.run("cd /tmp && " .. paths .. " " .. tree .. "/bin/zonestat compare hp qn --format csv")
+    assert.matches("projects,count,784.0,349.0,", cmd, 1, true)
   end)
 end)
