@@ -47,6 +47,10 @@ valgrind: all
 	valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite \
 	  $(LUA) /usr/bin/busted --ignore-lua spec
 
+# the benchmark (not part of CI; see bench/README.md)
+bench: all
+	sh bench/run.sh
+
 lint:
 	luacheck lua spec bin examples bench
 
