@@ -779,92 +779,105 @@ static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
 
 /* ---- min, max, first, last, nunique ----------------------------------------------- */
 
-/* the row holding each group's min/max/first/last non-NA value, or -1 */
+/* min and max by value, typed: each part keeps its best value per group
+ * (exact, so any split gives the same answer) */
 typedef struct {
   const int32_t *gid;
   const zs_col *c;
   int64_t G;
-  int desc;
-  int64_t *row;  /* parts x G: the best row of each group in each part */
-} pick_ctx;
+  int max;
+  void *best;  /* parts x G values of the column's width; NA = none yet */
+} extreme_ctx;
 
-/* order key of element i (smaller is better): as zs_sort_keys, one element */
-static inline uint64_t elem_key(const zs_col *c, int64_t i, int desc) {
-  uint64_t k;
+#define EXTREME_LOOP(T, NA_TEST, BETTER)                                      \
+  {                                                                           \
+    const T *v = x->c->data;                                                  \
+    T *best = (T *)x->best + (int64_t)part * x->G;                            \
+    for (int64_t i = from; i < to; i++) {                                     \
+      T a = v[i];                                                             \
+      if (NA_TEST(a)) continue;                                               \
+      T *b = &best[x->gid[i]];                                                \
+      if (NA_TEST(*b) || BETTER(a, *b)) *b = a;                               \
+    }                                                                         \
+  }
+#define ISNA_I(a) ((a) == ZS_NA_INT)
+#define ISNA_F(a) isnan(a)
+#define ISNA_D(a) ((a) == ZS_NA_DATE)
+#define ISNA_B(a) ((a) < 0)
+#define MORE(a, b) ((a) > (b))
+#define LESS(a, b) ((a) < (b))
+#define SMORE(a, b) (rank[a] > rank[b])
+#define SLESS(a, b) (rank[a] < rank[b])
+
+static void extreme_body(void *arg, int64_t from, int64_t to, int part) {
+  extreme_ctx *x = arg;
+  const int32_t *rank = x->c->type == ZS_STR ? x->c->dict->rank : NULL;
+  switch (x->c->type) {
+  case ZS_INT: if (x->max) EXTREME_LOOP(int64_t, ISNA_I, MORE) else EXTREME_LOOP(int64_t, ISNA_I, LESS) break;
+  case ZS_FLOAT: if (x->max) EXTREME_LOOP(double, ISNA_F, MORE) else EXTREME_LOOP(double, ISNA_F, LESS) break;
+  case ZS_DATE: if (x->max) EXTREME_LOOP(int32_t, ISNA_D, MORE) else EXTREME_LOOP(int32_t, ISNA_D, LESS) break;
+  case ZS_BOOL: if (x->max) EXTREME_LOOP(int8_t, ISNA_B, MORE) else EXTREME_LOOP(int8_t, ISNA_B, LESS) break;
+  default: if (x->max) EXTREME_LOOP(int32_t, ISNA_B, SMORE) else EXTREME_LOOP(int32_t, ISNA_B, SLESS) break;
+  }
+}
+
+static int extreme_better(const zs_col *c, const void *data, int64_t a, int64_t b, int max) {
+  int cmp;
   switch (c->type) {
-  case ZS_INT: {
-    int64_t v = ((const int64_t *)c->data)[i];
-    if (v == ZS_NA_INT) return UINT64_MAX;
-    k = ((uint64_t)v ^ 0x8000000000000000ULL) - 1;
-    break;
-  }
-  case ZS_FLOAT: {
-    double v = ((const double *)c->data)[i];
-    if (isnan(v)) return UINT64_MAX;
-    k = zs_float_key(v);
-    break;
-  }
-  case ZS_DATE: {
-    int32_t v = ((const int32_t *)c->data)[i];
-    if (v == ZS_NA_DATE) return UINT64_MAX;
-    k = (uint64_t)(uint32_t)v ^ 0x80000000ULL;
-    break;
-  }
-  case ZS_BOOL: {
-    int8_t v = ((const int8_t *)c->data)[i];
-    if (v < 0) return UINT64_MAX;
-    k = (uint64_t)v;
-    break;
-  }
+  case ZS_INT: { int64_t x = ((const int64_t *)data)[a], y = ((const int64_t *)data)[b]; cmp = (x > y) - (x < y); break; }
+  case ZS_FLOAT: { double x = ((const double *)data)[a], y = ((const double *)data)[b]; cmp = (x > y) - (x < y); break; }
+  case ZS_DATE: { int32_t x = ((const int32_t *)data)[a], y = ((const int32_t *)data)[b]; cmp = (x > y) - (x < y); break; }
+  case ZS_BOOL: { int8_t x = ((const int8_t *)data)[a], y = ((const int8_t *)data)[b]; cmp = (x > y) - (x < y); break; }
   default: {
-    int32_t code = ((const int32_t *)c->data)[i];
-    if (code < 0) return UINT64_MAX;
-    k = (uint64_t)c->dict->rank[code];
+    const int32_t *rank = c->dict->rank;
+    int32_t x = rank[((const int32_t *)data)[a]], y = rank[((const int32_t *)data)[b]];
+    cmp = (x > y) - (x < y);
   }
   }
-  return desc ? (UINT64_MAX - 1) - k : k;
+  return max ? cmp > 0 : cmp < 0;
 }
 
-static void pick_body(void *arg, int64_t from, int64_t to, int part) {
-  pick_ctx *x = arg;
-  int64_t *row = x->row + (int64_t)part * x->G;
-  for (int64_t k = 0; k < x->G; k++) row[k] = -1;
-  for (int64_t i = from; i < to; i++) {
-    uint64_t key = elem_key(x->c, i, x->desc);
-    if (key == UINT64_MAX) continue;
-    int32_t k = x->gid[i];
-    if (row[k] < 0 || key < elem_key(x->c, row[k], x->desc)) row[k] = i;
+static void k_extreme(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
+  int64_t G = g->ngroups, n = g->n;
+  zs_col *c = s->col;
+  if (c->type == ZS_STR && c->dict->n && !zs_dict_rank(c->dict)) luaL_error(L, "not enough memory");
+  int parts = zs_threads_for(n);
+  if ((int64_t)parts * G > n / 2) parts = 1;
+  zs_col *out;
+  if (c->type == ZS_STR) {
+    zs_col_push_dict(L, cidx);
+    out = zs_col_push(L, ZS_STR, G * parts, -1);
+    lua_remove(L, -2);
+  } else {
+    out = zs_col_push(L, c->type, G * parts, 0);
   }
+  for (int64_t k = 0; k < G * parts; k++) zs_col_set_na(out, k);
+  extreme_ctx x = {g->gid, c, G, s->op == OP_MAX, out->data};
+  zs_parallel(n, parts, extreme_body, &x);
+  /* merge the parts into the first G slots, then drop the rest */
+  size_t w = zs_type_width(c->type);
+  for (int p = 1; p < parts; p++)
+    for (int64_t k = 0; k < G; k++) {
+      int64_t o = (int64_t)p * G + k;
+      if (zs_col_isna(out, o)) continue;
+      if (zs_col_isna(out, k) || extreme_better(c, out->data, o, k, x.max))
+        memcpy((char *)out->data + (size_t)k * w, (char *)out->data + (size_t)o * w, w);
+    }
+  zs_col_resize(L, out, G);
 }
 
-/* the row holding each group's min/max/first/last non-NA value, or -1;
- * ties go to the earliest row */
+/* the row holding each group's first/last non-NA value, or -1 */
+/* the row holding each group's first/last non-NA value, or -1 */
 static void k_pick(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
   const int32_t *gid = g->gid;
   zs_col *c = s->col;
-  int64_t *row;
-  if (s->op == OP_FIRST || s->op == OP_LAST) {
-    row = scratch(L, (size_t)G, sizeof(int64_t));
-    for (int64_t k = 0; k < G; k++) row[k] = -1;
-    for (int64_t i = 0; i < n; i++) {
-      if (zs_col_isna(c, i)) continue;
-      int32_t k = gid[i];
-      if (s->op == OP_LAST || row[k] < 0) row[k] = i;
-    }
-  } else {
-    if (c->type == ZS_STR && c->dict->n && !zs_dict_rank(c->dict)) luaL_error(L, "not enough memory");
-    int parts = zs_threads_for(n);
-    if ((int64_t)parts * G > n) parts = 1;
-    pick_ctx x = {gid, c, G, s->op == OP_MAX, NULL};
-    x.row = scratch(L, (size_t)parts * (size_t)G, sizeof(int64_t));
-    zs_parallel(n, parts, pick_body, &x);
-    row = x.row;
-    for (int p = 1; p < parts; p++) /* parts are in row order: a later part wins only if better */
-      for (int64_t k = 0; k < G; k++) {
-        int64_t r = x.row[(int64_t)p * G + k];
-        if (r >= 0 && (row[k] < 0 || elem_key(c, r, x.desc) < elem_key(c, row[k], x.desc))) row[k] = r;
-      }
+  int64_t *row = scratch(L, (size_t)G, sizeof(int64_t));
+  for (int64_t k = 0; k < G; k++) row[k] = -1;
+  for (int64_t i = 0; i < n; i++) {
+    if (zs_col_isna(c, i)) continue;
+    int32_t k = gid[i];
+    if (s->op == OP_LAST || row[k] < 0) row[k] = i;
   }
   zs_col_take(L, cidx, row, G);
   lua_remove(L, -2);
@@ -1065,7 +1078,8 @@ static void run_spec(lua_State *L, const zs_groups *g, const spec *s, int fidx) 
     int j = 0;
     while (f->cols[j] != s->col) j++;
     zs_frame_push_column(L, fidx, j);
-    k_pick(L, g, s, lua_gettop(L));
+    if (s->op == OP_MIN || s->op == OP_MAX) k_extreme(L, g, s, lua_gettop(L));
+    else k_pick(L, g, s, lua_gettop(L));
     lua_remove(L, -2);
     break;
   }
@@ -1113,14 +1127,14 @@ static int l_group_agg(lua_State *L) {
   for (int k = 0; k < ns; k++) has_top |= specs[k].op == OP_TOP;
   if (has_top && ns != 1) luaL_error(L, "top must be the only aggregate of its call (it returns several rows per group)");
   zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort); /* 8 */
-  int64_t *rows = g->first, *grp = NULL, nout = g->ngroups;
+  int64_t *rows = (int64_t *)zs_group_first(g), *grp = NULL, nout = g->ngroups;
   if (has_top) nout = k_top_rows(L, g, &specs[0], &rows, &grp); /* 9: rows */
   luaL_checkstack(L, 2 * (nk + ns) + 8, "too many columns");
   int base = lua_gettop(L);
   int64_t *krows = rows;
   if (has_top) { /* key rows: the first row of each output row's group */
     krows = scratch(L, (size_t)nout, sizeof(int64_t));
-    for (int64_t j = 0; j < nout; j++) krows[j] = g->first[grp[j]];
+    for (int64_t j = 0; j < nout; j++) krows[j] = zs_group_first(g)[grp[j]];
     base++;
   }
   if (has_top) {

@@ -287,25 +287,28 @@ static void compose(const zs_groups *g, int packed, void *out, int wide) {
 /* ---- the three ways of numbering groups ---------------------------------------------- */
 
 typedef struct {
-  const uint32_t *key;
+  compose_ctx compose;
   int32_t *map;
   int32_t *gid;
 } direct_ctx;
 
-static void mark_body(void *arg, int64_t from, int64_t to, int part) {
+/* composite keys of [from, to) straight into gid, marking the values used */
+static void compose_mark_body(void *arg, int64_t from, int64_t to, int part) {
   (void)part;
   direct_ctx *x = arg;
-  for (int64_t i = from; i < to; i++) __atomic_store_n(&x->map[x->key[i]], 0, __ATOMIC_RELAXED);
+  compose_uint32_t(&x->compose, from, to);
+  const uint32_t *key = x->compose.out;
+  for (int64_t i = from; i < to; i++) __atomic_store_n(&x->map[key[i]], 0, __ATOMIC_RELAXED);
 }
 
-static void assign_body(void *arg, int64_t from, int64_t to, int part) {
+static void remap_body(void *arg, int64_t from, int64_t to, int part) {
   (void)part;
   direct_ctx *x = arg;
-  for (int64_t i = from; i < to; i++) x->gid[i] = x->map[x->key[i]];
+  for (int64_t i = from; i < to; i++) x->gid[i] = x->map[x->gid[i]];
 }
 
-/* first row of each group, from the group ids */
-static void find_first(zs_groups *g) {
+const int64_t *zs_group_first(zs_groups *g) {
+  if (g->first_ready) return g->first;
   for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
   int64_t left = g->ngroups;
   for (int64_t i = 0; i < g->n && left > 0; i++)
@@ -313,28 +316,36 @@ static void find_first(zs_groups *g) {
       g->first[g->gid[i]] = i;
       left--;
     }
+  g->first_ready = 1;
+  return g->first;
 }
 
-/* a direct table over the combined range P (mixed radix) */
+/* A direct table over the combined range P (mixed radix).  Sorted: the
+ * composite keys go straight into gid and mark the values present; group
+ * ids are their ranks, and when every value in the range is present (the
+ * common case) the composite already is the group id. */
 static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t n = g->n;
-  uint32_t *key = zs_scratch(L, (size_t)n, sizeof(uint32_t));
-  compose(g, 0, key, 0);
   int32_t *map = zs_scratch(L, (size_t)P, sizeof(int32_t));
   memset(map, 0xff, (size_t)P * sizeof(int32_t));
   int32_t *gid = g->gid;
   int64_t ng = 0;
-  direct_ctx x = {key, map, gid};
+  direct_ctx x = {{g->enc, g->nk, 0, gid, 0}, map, gid};
   if (sort) {
-    zs_parallel(n, zs_threads_for(n), mark_body, &x);
+    zs_parallel(n, zs_threads_for(n), compose_mark_body, &x);
     for (uint64_t p = 0; p < P; p++)
       if (map[p] >= 0) map[p] = (int32_t)ng++;
     set_groups(L, g, ng);
-    for (uint64_t p = 0; p < P; p++)
-      if (map[p] >= 0) g->gkey[map[p]] = p;
-    zs_parallel(n, zs_threads_for(n), assign_body, &x);
-    find_first(g);
+    if ((uint64_t)ng == P) {
+      for (int64_t k = 0; k < ng; k++) g->gkey[k] = (uint64_t)k;
+    } else {
+      for (uint64_t p = 0; p < P; p++)
+        if (map[p] >= 0) g->gkey[map[p]] = p;
+      zs_parallel(n, zs_threads_for(n), remap_body, &x);
+    }
   } else {
+    uint32_t *key = zs_scratch(L, (size_t)n, sizeof(uint32_t));
+    compose(g, 0, key, 0);
     set_groups(L, g, n);
     for (int64_t i = 0; i < n; i++) {
       uint32_t p = key[i];
@@ -347,8 +358,10 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
       gid[i] = id;
     }
     set_groups(L, g, ng);
+    g->first_ready = 1;
+    lua_pop(L, 1);
   }
-  lua_pop(L, 2);
+  lua_pop(L, 1);
 }
 
 /* a hash table on composite keys, then (sort) the distinct keys sorted */
@@ -380,6 +393,7 @@ static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sor
     gid[i] = id;
   }
   lua_pop(L, 1);
+  g->first_ready = 1;
   if (sort && ng > 1) {
     int64_t *ids = zs_scratch(L, (size_t)ng, 3 * sizeof(int64_t));
     uint64_t *tmpk = (uint64_t *)(ids + ng);
@@ -496,6 +510,7 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
     g->gid[row[j]] = (int32_t)k;
   }
   g->seg[ng] = n;
+  g->first_ready = 1;
   lua_pop(L, 1);
 }
 
@@ -529,6 +544,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
     memset(g->gid, 0, (size_t)n * sizeof(int32_t));
     set_groups(L, g, 1);
     g->first[0] = 0;
+    g->first_ready = 1;
     g->gkey[0] = 0;
     return g;
   }
@@ -618,7 +634,7 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
   for (int k = 0; k < g->nk; k++) {
     int cidx = lua_absindex(L, colidx[k]);
     if (!g->decodable) {
-      zs_col_take(L, cidx, g->first, G);
+      zs_col_take(L, cidx, zs_group_first(g), G);
       continue;
     }
     const zs_keyenc *e = &g->enc[k];

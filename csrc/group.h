@@ -31,7 +31,8 @@ typedef struct {
   int64_t n;          /* rows */
   int64_t ngroups;
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
-  int64_t *first;     /* per group: its first row */
+  int64_t *first;     /* per group: its first row (see zs_group_first) */
+  int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
   uint32_t *order;    /* rows grouped (a group's rows in row order), or NULL */
   int64_t *seg;       /* with order: group k's rows are order[seg[k] .. seg[k+1]) */
@@ -46,6 +47,9 @@ typedef struct {
  * in ascending key order (NA last) when sort, else in order of first
  * appearance.  Pushes the Groups userdata. */
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort);
+
+/* the first row of each group (computed on first use) */
+const int64_t *zs_group_first(zs_groups *g);
 
 /* Push one column per key with the key values of each group (in group
  * order); colidx[k] is the stack index of key k's Column userdata. */
