@@ -20,7 +20,7 @@ export LUA_CPATH := build/?.so;;
 
 all: $(SO)
 
-build/obj/%.o: csrc/%.c csrc/zs.h
+build/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p build/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

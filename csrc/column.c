@@ -57,6 +57,45 @@ void zs_col_resize(lua_State *L, zs_col *c, int64_t n) {
 }
 
 zs_col *zs_col_check(lua_State *L, int idx) { return luaL_checkudata(L, idx, ZS_COLUMN); }
+
+typedef struct {
+  int32_t *codes;
+  const int32_t *rank;
+} recode_ctx;
+
+static void recode_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  recode_ctx *x = arg;
+  for (int64_t i = from; i < to; i++)
+    if (x->codes[i] >= 0) x->codes[i] = x->rank[x->codes[i]];
+}
+
+void zs_col_sort_dict(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  zs_col *c = zs_col_check(L, idx);
+  zs_dict *d = c->dict;
+  const int32_t *rank = zs_dict_rank(d);
+  if (!rank) {
+    if (d->n) luaL_error(L, "not enough memory");
+    return;
+  }
+  if (d->sorted) return;
+  /* the strings in rank order make the new dictionary; codes follow */
+  int32_t *order = zs_scratch(L, (size_t)d->n, sizeof(int32_t));
+  for (int32_t k = 0; k < d->n; k++) order[rank[k]] = k;
+  zs_dict *nd = zs_dict_push(L);
+  for (int32_t r = 0; r < d->n; r++) {
+    size_t len;
+    const char *s = zs_dict_str(d, order[r], &len);
+    if (zs_dict_intern_h(nd, s, len, d->hash[order[r]]) < 0) luaL_error(L, "not enough memory");
+  }
+  recode_ctx x = {c->data, rank};
+  zs_parallel(c->n, zs_threads_for(c->n), recode_body, &x);
+  if (!zs_dict_rank(nd) && nd->n) luaL_error(L, "not enough memory");
+  c->dict = nd;
+  lua_setiuservalue(L, idx, 1); /* the old dictionary goes with the garbage */
+  lua_pop(L, 1);
+}
 zs_col *zs_col_test(lua_State *L, int idx) { return luaL_testudata(L, idx, ZS_COLUMN); }
 
 void zs_col_push_dict(lua_State *L, int idx) { lua_getiuservalue(L, idx, 1); }

@@ -1257,6 +1257,7 @@ static int parse(lua_State *L, reader *R) {
     col->n = capacity * 8 / (int64_t)zs_type_width((zs_type)t);
     col->bytes = (size_t)capacity * 8;
     zs_col_resize(L, col, total);
+    if (t == ZS_STR) zs_col_sort_dict(L, cidx); /* code order = string order: faster grouping and sorting */
     lua_pop(L, 1);
   }
 

@@ -192,9 +192,14 @@ const int32_t *zs_dict_rank(zs_dict *d) {
   }
   for (size_t i = 0; i < n; i++) order[i] = (int32_t)i;
   qsort_r(order, n, sizeof *order, cmp_codes, d);
-  for (size_t i = 0; i < n; i++) rank[order[i]] = (int32_t)i;
+  int sorted = 1;
+  for (size_t i = 0; i < n; i++) {
+    rank[order[i]] = (int32_t)i;
+    sorted &= order[i] == (int32_t)i;
+  }
   dict_realloc(d, order, n * sizeof *order, 0);
   d->rank = rank;
+  d->sorted = sorted;
   return rank;
 }
 

@@ -27,7 +27,7 @@
 
 static int groups_gc(lua_State *L) {
   zs_groups *g = luaL_checkudata(L, 1, ZS_GROUPS);
-  zs_free(L, g->gid, g->gid_bytes);
+  if (!g->gid_borrowed) zs_free(L, g->gid, g->gid_bytes);
   zs_free(L, g->first, g->first_bytes);
   zs_free(L, g->gkey, g->gkey_bytes);
   zs_free(L, g->order, g->order_bytes);
@@ -320,6 +320,53 @@ const int64_t *zs_group_first(zs_groups *g) {
   return g->first;
 }
 
+typedef struct {
+  const int32_t *codes;
+  uint8_t *used;
+  int na[64];
+} codes_ctx;
+
+static void used_codes_body(void *arg, int64_t from, int64_t to, int part) {
+  codes_ctx *x = arg;
+  int na = 0;
+  for (int64_t i = from; i < to; i++) {
+    int32_t c = x->codes[i];
+    if (c < 0) na = 1;
+    else __atomic_store_n(&x->used[c], 1, __ATOMIC_RELAXED);
+  }
+  if (na) x->na[part] = 1;
+}
+
+/* One str key whose dictionary is in byte order, no NA, and every string
+ * from the first to the last used: the codes are the group ids already.
+ * Returns 1 when so (g->gid then borrows the codes), 0 otherwise. */
+static int group_by_codes(lua_State *L, zs_groups *g) {
+  const zs_keyenc *e = &g->enc[0];
+  if (g->nk != 1 || e->kind != ENC_STR || !e->col->dict->sorted) return 0;
+  int64_t n = g->n, nd = e->col->dict->n;
+  codes_ctx x;
+  memset(&x, 0, sizeof x);
+  x.codes = e->col->data;
+  x.used = zs_scratch(L, (size_t)nd, 1);
+  memset(x.used, 0, (size_t)nd);
+  int parts = zs_threads_for(n);
+  zs_parallel(n, parts, used_codes_body, &x);
+  int ok = 1;
+  for (int p = 0; p < parts; p++) ok &= !x.na[p];
+  int64_t ng = 0;
+  while (ng < nd && x.used[ng]) ng++;
+  for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
+  lua_pop(L, 1);
+  if (!ok) return 0;
+  zs_free(L, g->gid, g->gid_bytes);
+  g->gid = (int32_t *)e->col->data;
+  g->gid_bytes = 0;
+  g->gid_borrowed = 1;
+  set_groups(L, g, ng);
+  for (int64_t k = 0; k < ng; k++) g->gkey[k] = (uint64_t)k;
+  return 1;
+}
+
 /* A direct table over the combined range P (mixed radix).  Sorted: the
  * composite keys go straight into gid and mark the values present; group
  * ids are their ranks, and when every value in the range is present (the
@@ -561,7 +608,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   }
   uint64_t direct_limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
   if (fits && P <= direct_limit && P <= (uint64_t)INT32_MAX) {
-    group_direct(L, g, P, sort);
+    if (!(sort && group_by_codes(L, g))) group_direct(L, g, P, sort);
     return g;
   }
   uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));

@@ -31,6 +31,7 @@ typedef struct {
   int64_t n;          /* rows */
   int64_t ngroups;
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
+  int gid_borrowed;   /* gid is a key column's codes (not ours to free) */
   int64_t *first;     /* per group: its first row (see zs_group_first) */
   int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */

@@ -80,6 +80,7 @@ typedef struct zs_dict {
   struct zs_slot *slots; /* open addressing table */
   uint32_t nslots;     /* power of two */
   int32_t *rank;       /* lazily built: rank[code] in byte order */
+  int sorted;          /* with rank: rank[code] == code for every code */
   int frozen;          /* no more inserts (shared by several columns) */
 } zs_dict;
 
@@ -137,6 +138,9 @@ zs_col *zs_col_test(lua_State *L, int idx);
 void zs_col_resize(lua_State *L, zs_col *c, int64_t n);
 /* push the dictionary userdata of a str column at idx */
 void zs_col_push_dict(lua_State *L, int idx);
+/* give the str column at idx (being built) a dictionary in byte order,
+ * renumbering its codes, so that code order is string order */
+void zs_col_sort_dict(lua_State *L, int idx);
 
 /* store the Lua value at idx as element i of a column being built (nil,
  * zs.NA, NaN: NA); raises naming `what` on a type mismatch */
