@@ -102,7 +102,7 @@ typedef struct {
 
 /* Many small groups whose rows are already gathered (grouping by sorting):
  * walk each group's rows in turn, accumulators written once per group. */
-static int use_segments(const zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
+static int use_segments(zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
 
 static int plan_for(int64_t n, int64_t G, int *parts) {
   int fixed = zs_fixed_parts(n);
@@ -221,14 +221,14 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
 /* Counts (and sums, for numeric columns) per group, merged into the first
  * G entries of x->cnt / isum / fsum (fsum already compensated).  Pushes one
  * scratch userdata holding the arrays. */
-static void group_sums(lua_State *L, const zs_groups *g, const zs_col *c, sums_ctx *x) {
+static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   memset(x, 0, sizeof *x);
-  x->gid = g->gid;
   x->c = c;
   x->n = g->n;
   x->G = g->ngroups;
   int parts;
   x->plan = plan_for(x->n, x->G, &parts);
+  x->gid = use_segments(g) ? NULL : zs_group_gid((zs_groups *)g);
   if (use_segments(g)) {
     x->plan = PLAN_SEGMENTS;
     x->order = g->order;
@@ -265,6 +265,7 @@ static void group_sums(lua_State *L, const zs_groups *g, const zs_col *c, sums_c
   if (is_int && overflowed) {
     /* some int64 sum overflowed: add everything again in 128 bits (rare) */
     const int64_t *v = c->data;
+    x->gid = zs_group_gid((zs_groups *)g);
     for (int64_t k = 0; k < G; k++) x->isum[k] = 0;
     for (int64_t i = 0; i < x->n; i++)
       if (v[i] != ZS_NA_INT) x->isum[x->gid[i]] += v[i];
@@ -291,7 +292,7 @@ static void group_sums(lua_State *L, const zs_groups *g, const zs_col *c, sums_c
 
 static int fits_int64(__int128 v) { return v > (__int128)INT64_MIN && v <= (__int128)INT64_MAX; }
 
-static void k_count(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_count(lua_State *L, zs_groups *g, const spec *s) {
   sums_ctx x;
   group_sums(L, g, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
@@ -299,7 +300,7 @@ static void k_count(lua_State *L, const zs_groups *g, const spec *s) {
   lua_remove(L, -2);
 }
 
-static void k_sum(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   sums_ctx x;
   group_sums(L, g, s->col, &x);
@@ -320,7 +321,7 @@ static void k_sum(lua_State *L, const zs_groups *g, const spec *s) {
 }
 
 /* group means into out (NaN where no value); cnt gets counts (G entries) */
-static void group_means(lua_State *L, const zs_groups *g, const zs_col *c, double *out, int64_t *cnt) {
+static void group_means(lua_State *L, zs_groups *g, const zs_col *c, double *out, int64_t *cnt) {
   int64_t G = g->ngroups;
   sums_ctx x;
   group_sums(L, g, c, &x);
@@ -333,7 +334,7 @@ static void group_means(lua_State *L, const zs_groups *g, const zs_col *c, doubl
   lua_pop(L, 1);
 }
 
-static void k_mean(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_mean(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
@@ -341,7 +342,7 @@ static void k_mean(lua_State *L, const zs_groups *g, const spec *s) {
   lua_remove(L, -2);
 }
 
-static void k_share(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_share(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   sums_ctx x;
   group_sums(L, g, s->col, &x);
@@ -444,8 +445,8 @@ static void moments_seg_body(void *arg, int64_t from, int64_t to, int part) {
 }
 
 /* run one moments pass; the result is in the first G groups of x->acc */
-static void moments(lua_State *L, const zs_groups *g, moments_ctx *x) {
-  x->gid = g->gid;
+static void moments(lua_State *L, zs_groups *g, moments_ctx *x) {
+  x->gid = use_segments(g) ? NULL : zs_group_gid(g);
   x->n = g->n;
   x->G = g->ngroups;
   int parts;
@@ -542,10 +543,10 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
 
 /* exact integer moments of a (and b); 0 if some value is too big (then
  * nothing is pushed) */
-static int imoments(lua_State *L, const zs_groups *g, const zs_col *a, const zs_col *b, imoments_ctx *x) {
+static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b, imoments_ctx *x) {
   if (a->type != ZS_INT || (b && b->type != ZS_INT)) return 0;
   memset(x, 0, sizeof *x);
-  x->gid = g->gid;
+  x->gid = use_segments(g) ? NULL : zs_group_gid(g);
   x->a = a->data;
   x->b = b ? b->data : NULL;
   x->n = g->n;
@@ -581,7 +582,7 @@ static __int128 scaled_m2(const __int128 *m, int xx, int x1) { return m[I_N] * m
 
 enum { VAR, SD, M2 };
 
-static void k_var(lua_State *L, const zs_groups *g, const spec *s, int what) {
+static void k_var(lua_State *L, zs_groups *g, const spec *s, int what) {
   int64_t G = g->ngroups;
   imoments_ctx ix;
   if (imoments(L, g, s->col, NULL, &ix)) {
@@ -628,21 +629,58 @@ typedef struct {
   int64_t *off; /* G + 1 */
 } segments;
 
-static void gather(lua_State *L, const zs_groups *g, zs_col *c, segments *sg) {
+typedef struct {
+  const int32_t *gid;
+  const uint64_t *keys;
+  int64_t G;
+  int64_t *pos;   /* parts x G: counts, then where each part writes */
+  uint64_t *val;
+} gather_ctx;
+
+static void gather_count_body(void *arg, int64_t from, int64_t to, int part) {
+  gather_ctx *x = arg;
+  int64_t *count = x->pos + (int64_t)part * x->G;
+  memset(count, 0, (size_t)x->G * sizeof *count);
+  for (int64_t i = from; i < to; i++)
+    if (x->keys[i] != UINT64_MAX) count[x->gid[i]]++;
+}
+
+static void gather_scatter_body(void *arg, int64_t from, int64_t to, int part) {
+  gather_ctx *x = arg;
+  int64_t *pos = x->pos + (int64_t)part * x->G;
+  for (int64_t i = from; i < to; i++)
+    if (x->keys[i] != UINT64_MAX) x->val[pos[x->gid[i]]++] = x->keys[i];
+}
+
+/* Each group's non-NA values (as sort keys) together, in row order:
+ * counted and placed by parts of rows on all threads */
+static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
+  gather_ctx x;
+  x.gid = zs_group_gid(g);
+  x.G = G;
   uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
   zs_sort_keys(L, c, 0, keys);
+  x.keys = keys;
+  int parts = zs_threads_for(n);
+  if ((int64_t)parts * G > n) parts = 1;
+  x.pos = scratch(L, (size_t)parts * (size_t)G, sizeof(int64_t));
+  zs_parallel(n, parts, gather_count_body, &x);
   sg->off = scratch(L, (size_t)G + 1, sizeof(int64_t));
-  memset(sg->off, 0, ((size_t)G + 1) * sizeof(int64_t));
-  for (int64_t i = 0; i < n; i++) if (keys[i] != UINT64_MAX) sg->off[gid[i] + 1]++;
-  for (int64_t k = 0; k < G; k++) sg->off[k + 1] += sg->off[k];
-  int64_t *pos = scratch(L, (size_t)G, sizeof(int64_t));
-  memcpy(pos, sg->off, (size_t)G * sizeof(int64_t));
-  sg->val = scratch(L, (size_t)sg->off[G], sizeof(uint64_t));
-  for (int64_t i = 0; i < n; i++) if (keys[i] != UINT64_MAX) sg->val[pos[gid[i]]++] = keys[i];
+  int64_t at = 0;
+  for (int64_t k = 0; k < G; k++) {
+    sg->off[k] = at;
+    for (int p = 0; p < parts; p++) {
+      int64_t cnt = x.pos[(int64_t)p * G + k];
+      x.pos[(int64_t)p * G + k] = at;
+      at += cnt;
+    }
+  }
+  sg->off[G] = at;
+  sg->val = x.val = scratch(L, (size_t)at, sizeof(uint64_t));
+  zs_parallel(n, parts, gather_scatter_body, &x);
   /* leave off and val on the stack; drop keys and pos */
-  lua_remove(L, -2);
+  lua_remove(L, -3);
   lua_remove(L, -3);
 }
 
@@ -763,7 +801,7 @@ static void quantile_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
-static void k_quantile(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_quantile(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   quantile_ctx x;
   x.s = s;
@@ -837,7 +875,7 @@ static int extreme_better(const zs_col *c, const void *data, int64_t a, int64_t 
   return max ? cmp > 0 : cmp < 0;
 }
 
-static void k_extreme(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
+static void k_extreme(lua_State *L, zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
   zs_col *c = s->col;
   if (c->type == ZS_STR && c->dict->n && !zs_dict_rank(c->dict)) luaL_error(L, "not enough memory");
@@ -852,7 +890,7 @@ static void k_extreme(lua_State *L, const zs_groups *g, const spec *s, int cidx)
     out = zs_col_push(L, c->type, G * parts, 0);
   }
   for (int64_t k = 0; k < G * parts; k++) zs_col_set_na(out, k);
-  extreme_ctx x = {g->gid, c, G, s->op == OP_MAX, out->data};
+  extreme_ctx x = {zs_group_gid(g), c, G, s->op == OP_MAX, out->data};
   zs_parallel(n, parts, extreme_body, &x);
   /* merge the parts into the first G slots, then drop the rest */
   size_t w = zs_type_width(c->type);
@@ -868,9 +906,9 @@ static void k_extreme(lua_State *L, const zs_groups *g, const spec *s, int cidx)
 
 /* the row holding each group's first/last non-NA value, or -1 */
 /* the row holding each group's first/last non-NA value, or -1 */
-static void k_pick(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
+static void k_pick(lua_State *L, zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
+  const int32_t *gid = zs_group_gid(g);
   zs_col *c = s->col;
   int64_t *row = scratch(L, (size_t)G, sizeof(int64_t));
   for (int64_t k = 0; k < G; k++) row[k] = -1;
@@ -883,9 +921,9 @@ static void k_pick(lua_State *L, const zs_groups *g, const spec *s, int cidx) {
   lua_remove(L, -2);
 }
 
-static void k_nunique(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_nunique(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = g->gid;
+  const int32_t *gid = zs_group_gid(g);
   uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
   zs_sort_keys(L, s->col, 0, keys);
   uint64_t nslots = 16;
@@ -914,7 +952,7 @@ static void k_nunique(lua_State *L, const zs_groups *g, const spec *s) {
 
 /* ---- corr ------------------------------------------------------------------------ */
 
-static void k_corr(lua_State *L, const zs_groups *g, const spec *s) {
+static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   imoments_ctx ix;
   if (imoments(L, g, s->col, s->col2, &ix)) {
@@ -970,9 +1008,9 @@ static void k_corr(lua_State *L, const zs_groups *g, const spec *s) {
 /* Rows of the k largest non-NA values of each group, largest first (ties
  * in row order).  Pushes an int64 scratch of rows and returns their count;
  * groups[j] gets the group of output row j. */
-static int64_t k_top_rows(lua_State *L, const zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
+static int64_t k_top_rows(lua_State *L, zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
   int64_t G = g->ngroups, n = g->n, K = s->k;
-  const int32_t *gid = g->gid;
+  const int32_t *gid = zs_group_gid(g);
   uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
   zs_sort_keys(L, s->col, 1, keys); /* descending: smaller key = larger value */
   int64_t *best = scratch(L, zs_mulsize(L, (size_t)G, (size_t)(K ? K : 1)), sizeof(int64_t));
@@ -1060,7 +1098,7 @@ static void read_spec(lua_State *L, int fidx, int idx, spec *s) {
 }
 
 /* Push the column of spec s over groups g (frame at fidx). */
-static void run_spec(lua_State *L, const zs_groups *g, const spec *s, int fidx) {
+static void run_spec(lua_State *L, zs_groups *g, const spec *s, int fidx) {
   switch (s->op) {
   case OP_COUNT: k_count(L, g, s); break;
   case OP_SUM: k_sum(L, g, s); break;
@@ -1206,7 +1244,8 @@ static int l_group_ids(lua_State *L) {
   zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort);
   zs_col *out = zs_col_push(L, ZS_INT, f->nrow, 0);
   int64_t *ids = out->data;
-  for (int64_t i = 0; i < f->nrow; i++) ids[i] = (int64_t)g->gid[i] + 1;
+  const int32_t *gid = zs_group_gid(g);
+  for (int64_t i = 0; i < f->nrow; i++) ids[i] = (int64_t)gid[i] + 1;
   lua_pushinteger(L, g->ngroups);
   return 2;
 }

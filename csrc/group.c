@@ -52,6 +52,7 @@ static zs_groups *groups_push(lua_State *L, int64_t n) {
   lua_newtable(L); /* anchors the encoders' scratch */
   lua_setiuservalue(L, -2, 1);
   g->n = n;
+  g->gid_ready = 1;
   g->gid_bytes = zs_mulsize(L, (size_t)(n ? n : 1), sizeof(int32_t));
   g->gid = zs_realloc(L, NULL, 0, g->gid_bytes);
   return g;
@@ -309,6 +310,7 @@ static void remap_body(void *arg, int64_t from, int64_t to, int part) {
 
 const int64_t *zs_group_first(zs_groups *g) {
   if (g->first_ready) return g->first;
+  zs_group_gid(g);
   for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
   int64_t left = g->ngroups;
   for (int64_t i = 0; i < g->n && left > 0; i++)
@@ -509,25 +511,105 @@ static void buckets_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
-static void radix_sort_rows(uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n, int bits) {
+typedef struct {
+  const uint64_t *key;
+  const uint32_t *row;
+  uint64_t *tk;
+  uint32_t *tr;
+  int shift;
+  int64_t *pos; /* parts x NB: counts, then where each part writes each bucket */
+} msd_ctx;
+
+static void msd_count_body(void *arg, int64_t from, int64_t to, int part) {
+  msd_ctx *x = arg;
+  int64_t *count = x->pos + (int64_t)part * NB;
+  memset(count, 0, NB * sizeof *count);
+  for (int64_t i = from; i < to; i++) count[(x->key[i] >> x->shift) & (NB - 1)]++;
+}
+
+static void msd_scatter_body(void *arg, int64_t from, int64_t to, int part) {
+  msd_ctx *x = arg;
+  int64_t *pos = x->pos + (int64_t)part * NB;
+  for (int64_t i = from; i < to; i++) {
+    int64_t at = pos[(x->key[i] >> x->shift) & (NB - 1)]++;
+    x->tk[at] = x->key[i];
+    x->tr[at] = x->row[i];
+  }
+}
+
+/* the most-significant pass runs on all threads (each part's rows go, in
+ * order, after the earlier parts' rows of the same bucket: stable) */
+static void radix_sort_rows(lua_State *L, uint64_t *key, uint32_t *row, uint64_t *tk, uint32_t *tr, int64_t n,
+                            int bits) {
   if (bits <= DIGIT) {
     lsd_range(key, row, tk, tr, n, bits);
     return;
   }
-  int shift = bits - DIGIT;
-  int64_t start[NB + 1];
-  memset(start, 0, sizeof start);
-  for (int64_t i = 0; i < n; i++) start[((key[i] >> shift) & (NB - 1)) + 1]++;
-  for (int b = 0; b < NB; b++) start[b + 1] += start[b];
-  int64_t pos[NB];
-  memcpy(pos, start, sizeof pos);
-  for (int64_t i = 0; i < n; i++) {
-    int64_t at = pos[(key[i] >> shift) & (NB - 1)]++;
-    tk[at] = key[i];
-    tr[at] = row[i];
+  int shift = bits - DIGIT, parts = zs_threads_for(n);
+  int64_t *pos = zs_scratch(L, (size_t)parts * NB, sizeof(int64_t));
+  msd_ctx m = {key, row, tk, tr, shift, pos};
+  zs_parallel(n, parts, msd_count_body, &m);
+  int64_t start[NB + 1], at = 0;
+  for (int b = 0; b < NB; b++) {
+    start[b] = at;
+    for (int p = 0; p < parts; p++) {
+      int64_t c = pos[(int64_t)p * NB + b];
+      pos[(int64_t)p * NB + b] = at;
+      at += c;
+    }
   }
+  start[NB] = at;
+  zs_parallel(n, parts, msd_scatter_body, &m);
+  lua_pop(L, 1);
   buckets_ctx x = {key, tk, row, tr, start, shift};
   zs_parallel(NB, zs_threads_for(n), buckets_body, &x);
+}
+
+typedef struct {
+  const uint64_t *key;
+  const uint32_t *row;
+  uint64_t *gkey;
+  int64_t *seg, *first;
+  int64_t count[64]; /* per part: runs starting in it; then its first group */
+} runs_ctx;
+
+static void runs_count_body(void *arg, int64_t from, int64_t to, int part) {
+  runs_ctx *x = arg;
+  int64_t c = 0;
+  for (int64_t j = from; j < to; j++) c += j == 0 || x->key[j] != x->key[j - 1];
+  x->count[part] = c;
+}
+
+static void runs_fill_body(void *arg, int64_t from, int64_t to, int part) {
+  runs_ctx *x = arg;
+  int64_t k = x->count[part];
+  for (int64_t j = from; j < to; j++)
+    if (j == 0 || x->key[j] != x->key[j - 1]) {
+      x->gkey[k] = x->key[j];
+      x->seg[k] = j;
+      x->first[k] = x->row[j]; /* stable: the smallest row of the run */
+      k++;
+    }
+}
+
+typedef struct {
+  zs_groups *g;
+} gid_ctx;
+
+static void gid_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  zs_groups *g = ((gid_ctx *)arg)->g;
+  for (int64_t k = from; k < to; k++)
+    for (int64_t j = g->seg[k]; j < g->seg[k + 1]; j++) g->gid[g->order[j]] = (int32_t)k;
+}
+
+const int32_t *zs_group_gid(zs_groups *g) {
+  if (!g->gid_ready) {
+    gid_ctx x = {g};
+    zs_parallel(g->ngroups, zs_threads_for(g->n), gid_body, &x);
+    g->gid_ready = 1;
+  }
+  return g->gid;
 }
 
 /* sort (composite, row) pairs; runs of equal keys are the groups */
@@ -539,23 +621,26 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   uint64_t *tk = zs_scratch(L, (size_t)n, sizeof(uint64_t) + sizeof(uint32_t));
   uint32_t *tr = (uint32_t *)(tk + n);
   for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
-  radix_sort_rows(keys, row, tk, tr, n, bits);
+  radix_sort_rows(L, keys, row, tk, tr, n, bits);
+  /* runs of equal keys, found in parallel: count per part, then fill */
+  runs_ctx rc = {keys, row, NULL, NULL, NULL, {0}};
+  int parts = zs_threads_for(n);
+  zs_parallel(n, parts, runs_count_body, &rc);
   int64_t ng = 0;
-  for (int64_t j = 0; j < n; j++) ng += j == 0 || keys[j] != keys[j - 1];
+  for (int p = 0; p < parts; p++) {
+    int64_t c = rc.count[p];
+    rc.count[p] = ng; /* now the first group number of part p */
+    ng += c;
+  }
   if (ng > INT32_MAX) luaL_error(L, "too many groups");
   set_groups(L, g, ng);
   g->seg_bytes = zs_mulsize(L, (size_t)ng + 1, sizeof(int64_t));
   g->seg = zs_realloc(L, NULL, 0, g->seg_bytes);
-  int64_t k = -1;
-  for (int64_t j = 0; j < n; j++) {
-    if (j == 0 || keys[j] != keys[j - 1]) {
-      k++;
-      g->gkey[k] = keys[j];
-      g->seg[k] = j;
-      g->first[k] = row[j]; /* stable: the smallest row of the run */
-    }
-    g->gid[row[j]] = (int32_t)k;
-  }
+  rc.gkey = g->gkey;
+  rc.seg = g->seg;
+  rc.first = g->first;
+  zs_parallel(n, parts, runs_fill_body, &rc);
+  g->gid_ready = 0; /* the groups' rows are in order/seg; gid on demand */
   g->seg[ng] = n;
   g->first_ready = 1;
   lua_pop(L, 1);
@@ -676,6 +761,41 @@ static void decode_into(const zs_keyenc *e, uint64_t c, const int32_t *inv, zs_c
   }
 }
 
+typedef struct {
+  const zs_groups *g;
+  const zs_keyenc *e;
+  const int32_t *inv;
+  zs_col *out;
+  int shift;
+  uint64_t div, mask;
+} decode_ctx;
+
+/* key values of groups [from, to) for one key column */
+static void decode_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  decode_ctx *x = arg;
+  const zs_groups *g = x->g;
+  const zs_keyenc *e = x->e;
+  uint64_t na = e->card - 1;
+#define CODE(j) (g->nk == 1 ? g->gkey[j] : g->packed ? (g->gkey[j] >> x->shift) & x->mask : (g->gkey[j] / x->div) % e->card)
+  if (e->kind == ENC_STR) { /* the common case, without the general decoder */
+    int32_t *out = x->out->data;
+    for (int64_t j = from; j < to; j++) {
+      uint64_t c = CODE(j);
+      out[j] = c == na ? ZS_NA_CODE : x->inv[c];
+    }
+  } else if (e->kind == ENC_OFFSET && x->out->type == ZS_INT) {
+    int64_t *out = x->out->data;
+    for (int64_t j = from; j < to; j++) {
+      uint64_t c = CODE(j);
+      out[j] = c == na ? ZS_NA_INT : (int64_t)((uint64_t)e->min + c);
+    }
+  } else {
+    for (int64_t j = from; j < to; j++) decode_into(e, CODE(j), x->inv, x->out, j);
+  }
+#undef CODE
+}
+
 void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
   int64_t G = g->ngroups;
   for (int k = 0; k < g->nk; k++) {
@@ -707,11 +827,8 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
       div *= g->enc[j].card;
     }
     uint64_t mask = e->bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << e->bits) - 1);
-    for (int64_t j = 0; j < G; j++) {
-      uint64_t key = g->gkey[j];
-      uint64_t c = g->nk == 1 ? key : g->packed ? (key >> shift) & mask : (key / div) % e->card;
-      decode_into(e, c, inv, out, j);
-    }
+    decode_ctx x = {g, e, inv, out, shift, div, mask};
+    zs_parallel(G, zs_threads_for(G), decode_body, &x);
     if (inv) lua_remove(L, -2);
   }
 }

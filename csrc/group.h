@@ -32,6 +32,7 @@ typedef struct {
   int64_t ngroups;
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
   int gid_borrowed;   /* gid is a key column's codes (not ours to free) */
+  int gid_ready;      /* gid is filled (else: from order and seg, see zs_group_gid) */
   int64_t *first;     /* per group: its first row (see zs_group_first) */
   int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
@@ -48,6 +49,9 @@ typedef struct {
  * in ascending key order (NA last) when sort, else in order of first
  * appearance.  Pushes the Groups userdata. */
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort);
+
+/* the group of each row (filled on first use when grouping sorted rows) */
+const int32_t *zs_group_gid(zs_groups *g);
 
 /* the first row of each group (computed on first use) */
 const int64_t *zs_group_first(zs_groups *g);

@@ -21,14 +21,18 @@ uint64_t zs_float_key(double v) {
 /* Sort keys of column c (n rows) into out; descending keys are complemented
  * so that the ascending order of keys is the requested order.  NA (and,
  * for floats, NaN) is UINT64_MAX: last either way.  Raises on OOM only. */
-void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
-  int64_t n = c->n;
-  const int32_t *rank = NULL;
-  if (c->type == ZS_STR) {
-    rank = zs_dict_rank(c->dict);
-    if (!rank && c->dict->n) luaL_error(L, "not enough memory");
-  }
-  for (int64_t i = 0; i < n; i++) {
+typedef struct {
+  const zs_col *c;
+  const int32_t *rank;
+  int desc;
+  uint64_t *out;
+} keys_ctx;
+
+static void sort_keys_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  keys_ctx *x = arg;
+  const zs_col *c = x->c;
+  for (int64_t i = from; i < to; i++) {
     uint64_t k;
     int na = 0;
     switch (c->type) {
@@ -59,12 +63,22 @@ void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
     default: {
       int32_t code = ((int32_t *)c->data)[i];
       na = code < 0;
-      k = na ? 0 : (uint64_t)rank[code];
+      k = na ? 0 : (uint64_t)x->rank[code];
     }
     }
     /* keys stay below UINT64_MAX, which is NA's */
-    out[i] = na ? UINT64_MAX : desc ? (UINT64_MAX - 1) - k : k;
+    x->out[i] = na ? UINT64_MAX : x->desc ? (UINT64_MAX - 1) - k : k;
   }
+}
+
+void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
+  const int32_t *rank = NULL;
+  if (c->type == ZS_STR) {
+    rank = zs_dict_rank(c->dict);
+    if (!rank && c->dict->n) luaL_error(L, "not enough memory");
+  }
+  keys_ctx x = {c, rank, desc, out};
+  zs_parallel(c->n, zs_threads_for(c->n), sort_keys_body, &x);
 }
 
 /* Stable LSD radix sort of idx[0..n) by keys[idx[i]]: after the call,
