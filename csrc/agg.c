@@ -130,42 +130,53 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
   }
   int64_t *cnt = x->cnt + base;
   const zs_col *c = x->c;
+  /* the loops, once with the group taken as it is (PARTIALS: every group is
+   * this part's) and once with groups outside [lo, hi) sent to the sink */
+#define SUMS_LOOPS(GROUP)                                                     \
+  if (!c) {                                                                   \
+    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP(i)]++;                    \
+  } else if (c->type == ZS_FLOAT) {                                           \
+    const double *v = c->data;                                                \
+    double *sum = x->fsum + base, *comp = x->fcomp + base;                    \
+    for (int64_t i = rfrom; i < rto; i++) {                                   \
+      if (isnan(v[i])) continue;                                              \
+      int64_t k = GROUP(i);                                                   \
+      neumaier(&sum[k], &comp[k], v[i]);                                      \
+      cnt[k]++;                                                               \
+    }                                                                         \
+  } else if (c->type == ZS_INT) {                                             \
+    const int64_t *v = c->data;                                               \
+    int64_t *sum = x->isum64 + base;                                          \
+    int ovf = 0;                                                              \
+    for (int64_t i = rfrom; i < rto; i++) {                                   \
+      if (v[i] == ZS_NA_INT) continue;                                        \
+      int64_t k = GROUP(i);                                                   \
+      ovf |= __builtin_add_overflow(sum[k], v[i], &sum[k]);                   \
+      cnt[k]++;                                                               \
+    }                                                                         \
+    if (ovf) x->overflow[part] = 1; /* redone in 128 bits after the run */    \
+  } else if (c->type == ZS_BOOL) {                                            \
+    const int8_t *v = c->data;                                                \
+    int64_t *sum = x->isum64 + base;                                          \
+    for (int64_t i = rfrom; i < rto; i++) {                                   \
+      if (v[i] == ZS_NA_BOOL) continue;                                       \
+      int64_t k = GROUP(i);                                                   \
+      sum[k] += v[i];                                                         \
+      cnt[k]++;                                                               \
+    }                                                                         \
+  } else {                                                                    \
+    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP(i)] += !zs_col_isna(c, i); \
+  }
+#define GROUP_AS_IS(i) gid[i]
 #define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
-  if (!c) {
-    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP_OF(i)]++;
-  } else if (c->type == ZS_FLOAT) {
-    const double *v = c->data;
-    double *sum = x->fsum + base, *comp = x->fcomp + base;
-    for (int64_t i = rfrom; i < rto; i++) {
-      if (isnan(v[i])) continue;
-      int64_t k = GROUP_OF(i);
-      neumaier(&sum[k], &comp[k], v[i]);
-      cnt[k]++;
-    }
-  } else if (c->type == ZS_INT) {
-    const int64_t *v = c->data;
-    int64_t *sum = x->isum64 + base;
-    int ovf = 0;
-    for (int64_t i = rfrom; i < rto; i++) {
-      if (v[i] == ZS_NA_INT) continue;
-      int64_t k = GROUP_OF(i);
-      ovf |= __builtin_add_overflow(sum[k], v[i], &sum[k]);
-      cnt[k]++;
-    }
-    if (ovf) x->overflow[part] = 1; /* redone in 128 bits after the run */
-  } else if (c->type == ZS_BOOL) {
-    const int8_t *v = c->data;
-    int64_t *sum = x->isum64 + base;
-    for (int64_t i = rfrom; i < rto; i++) {
-      if (v[i] == ZS_NA_BOOL) continue;
-      int64_t k = GROUP_OF(i);
-      sum[k] += v[i];
-      cnt[k]++;
-    }
+  if (x->plan == PLAN_PARTIALS) {
+    SUMS_LOOPS(GROUP_AS_IS)
   } else {
-    for (int64_t i = rfrom; i < rto; i++) cnt[GROUP_OF(i)] += !zs_col_isna(c, i);
+    SUMS_LOOPS(GROUP_OF)
   }
 #undef GROUP_OF
+#undef GROUP_AS_IS
+#undef SUMS_LOOPS
 }
 
 /* PLAN_SEGMENTS: groups [from, to), each over its own rows */

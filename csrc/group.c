@@ -161,6 +161,49 @@ static void encode_sorted(lua_State *L, int gidx, zs_keyenc *e, int64_t n) {
   anchor(L, gidx);
 }
 
+typedef struct {
+  const zs_col *c;
+  int64_t lo[64], hi[64];
+} range_ctx;
+
+static void value_range_body(void *arg, int64_t from, int64_t to, int part) {
+  range_ctx *x = arg;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  if (x->c->type == ZS_INT) {
+    const int64_t *v = x->c->data;
+    for (int64_t i = from; i < to; i++) {
+      if (v[i] == ZS_NA_INT) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else {
+    const int32_t *v = x->c->data;
+    for (int64_t i = from; i < to; i++) {
+      if (v[i] == ZS_NA_DATE) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  }
+  x->lo[part] = lo;
+  x->hi[part] = hi;
+}
+
+/* smallest and largest non-NA value of an int or date column (0, 0 when
+ * there is none), on all threads */
+static void value_range(const zs_col *c, int64_t n, int64_t *lo, int64_t *hi) {
+  range_ctx x;
+  x.c = c;
+  int parts = zs_threads_for(n);
+  zs_parallel(n, parts, value_range_body, &x);
+  *lo = INT64_MAX;
+  *hi = INT64_MIN;
+  for (int p = 0; p < parts; p++) {
+    if (x.lo[p] < *lo) *lo = x.lo[p];
+    if (x.hi[p] > *hi) *hi = x.hi[p];
+  }
+  if (*lo > *hi) *lo = *hi = 0; /* no value at all */
+}
+
 static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t n) {
   memset(e, 0, sizeof *e);
   e->col = c;
@@ -177,15 +220,8 @@ static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t 
     break;
   case ZS_INT:
   case ZS_DATE: {
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (int64_t i = 0; i < n; i++) {
-      int64_t v;
-      if (c->type == ZS_INT) { v = ((int64_t *)c->data)[i]; if (v == ZS_NA_INT) continue; }
-      else { int32_t d = ((int32_t *)c->data)[i]; if (d == ZS_NA_DATE) continue; v = d; }
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (lo > hi) { lo = hi = 0; } /* no value at all */
+    int64_t lo, hi;
+    value_range(c, n, &lo, &hi);
     uint64_t range = (uint64_t)hi - (uint64_t)lo + 1;
     uint64_t limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
     if (range <= limit && range < UINT32_MAX) {
@@ -299,7 +335,11 @@ static void compose_mark_body(void *arg, int64_t from, int64_t to, int part) {
   direct_ctx *x = arg;
   compose_uint32_t(&x->compose, from, to);
   const uint32_t *key = x->compose.out;
-  for (int64_t i = from; i < to; i++) __atomic_store_n(&x->map[key[i]], 0, __ATOMIC_RELAXED);
+  /* read before writing: a small table stays shared between the cores'
+   * caches instead of bouncing between them on every row */
+  for (int64_t i = from; i < to; i++)
+    if (__atomic_load_n(&x->map[key[i]], __ATOMIC_RELAXED) != 0)
+      __atomic_store_n(&x->map[key[i]], 0, __ATOMIC_RELAXED);
 }
 
 static void remap_body(void *arg, int64_t from, int64_t to, int part) {
@@ -334,14 +374,28 @@ static void used_codes_body(void *arg, int64_t from, int64_t to, int part) {
   for (int64_t i = from; i < to; i++) {
     int32_t c = x->codes[i];
     if (c < 0) na = 1;
-    else __atomic_store_n(&x->used[c], 1, __ATOMIC_RELAXED);
+    else if (!__atomic_load_n(&x->used[c], __ATOMIC_RELAXED)) /* see compose_mark_body */
+      __atomic_store_n(&x->used[c], 1, __ATOMIC_RELAXED);
   }
   if (na) x->na[part] = 1;
 }
 
-/* One str key whose dictionary is in byte order, no NA, and every string
- * from the first to the last used: the codes are the group ids already.
- * Returns 1 when so (g->gid then borrows the codes), 0 otherwise. */
+typedef struct {
+  const int32_t *codes;
+  int32_t *gid;
+  int32_t na_gid;
+} na_codes_ctx;
+
+static void codes_with_na_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  na_codes_ctx *x = arg;
+  for (int64_t i = from; i < to; i++) x->gid[i] = x->codes[i] < 0 ? x->na_gid : x->codes[i];
+}
+
+/* One str key whose dictionary is in byte order, every string from the
+ * first to the last used: the codes are the group ids already.  Without NA
+ * g->gid borrows the codes; with NA it is a copy with NA as the last group.
+ * Returns 1 when so, 0 otherwise (nothing changed). */
 static int group_by_codes(lua_State *L, zs_groups *g) {
   const zs_keyenc *e = &g->enc[0];
   if (g->nk != 1 || e->kind != ENC_STR || !e->col->dict->sorted) return 0;
@@ -353,26 +407,33 @@ static int group_by_codes(lua_State *L, zs_groups *g) {
   memset(x.used, 0, (size_t)nd);
   int parts = zs_threads_for(n);
   zs_parallel(n, parts, used_codes_body, &x);
-  int ok = 1;
-  for (int p = 0; p < parts; p++) ok &= !x.na[p];
+  int has_na = 0, ok = 1;
+  for (int p = 0; p < parts; p++) has_na |= x.na[p];
   int64_t ng = 0;
   while (ng < nd && x.used[ng]) ng++;
   for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
   lua_pop(L, 1);
   if (!ok) return 0;
-  zs_free(L, g->gid, g->gid_bytes);
-  g->gid = (int32_t *)e->col->data;
-  g->gid_bytes = 0;
-  g->gid_borrowed = 1;
-  set_groups(L, g, ng);
+  if (has_na) {
+    na_codes_ctx y = {x.codes, g->gid, (int32_t)ng};
+    zs_parallel(n, parts, codes_with_na_body, &y);
+    set_groups(L, g, ng + 1);
+    g->gkey[ng] = e->card - 1; /* the NA key */
+  } else {
+    zs_free(L, g->gid, g->gid_bytes);
+    g->gid = (int32_t *)e->col->data;
+    g->gid_bytes = 0;
+    g->gid_borrowed = 1;
+    set_groups(L, g, ng);
+  }
   for (int64_t k = 0; k < ng; k++) g->gkey[k] = (uint64_t)k;
   return 1;
 }
 
 /* A direct table over the combined range P (mixed radix).  Sorted: the
  * composite keys go straight into gid and mark the values present; group
- * ids are their ranks, and when every value in the range is present (the
- * common case) the composite already is the group id. */
+ * ids are their ranks, and when the values present are the first ones of
+ * the range (the common case) the composite already is the group id. */
 static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t n = g->n;
   int32_t *map = zs_scratch(L, (size_t)P, sizeof(int32_t));
@@ -382,10 +443,16 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   direct_ctx x = {{g->enc, g->nk, 0, gid, 0}, map, gid};
   if (sort) {
     zs_parallel(n, zs_threads_for(n), compose_mark_body, &x);
+    uint64_t last = 0; /* the largest value present */
     for (uint64_t p = 0; p < P; p++)
-      if (map[p] >= 0) map[p] = (int32_t)ng++;
+      if (map[p] >= 0) {
+        map[p] = (int32_t)ng++;
+        last = p;
+      }
     set_groups(L, g, ng);
-    if ((uint64_t)ng == P) {
+    /* the values present are 0..ng-1 (only unused values at the end of the
+     * range, such as the NA slot of a key without NA): ids = composites */
+    if ((uint64_t)ng == last + 1) {
       for (int64_t k = 0; k < ng; k++) g->gkey[k] = (uint64_t)k;
     } else {
       for (uint64_t p = 0; p < P; p++)

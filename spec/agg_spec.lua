@@ -328,6 +328,18 @@ describe("group_by / agg", function()
     assert.has_error(function() f:group_by("g"):agg("v") end)
   end)
 
+  it("groups a str key read from CSV (dictionary in byte order) with and without NA", function()
+    local f = random_frame(300, 17)
+    local read = assert(zs.parse_csv(f:select("s", "t", "y", "x"):to_csv()))
+    local specs = { zs.count(), zs.sum("y"), zs.mean("x"), zs.nunique("t") }
+    check_agg(read, { "s" }, specs)                                   -- codes with NA as the last group
+    local s = zs.col("s")
+    check_agg(read:filter(~s:is_na()), { "s" }, specs)                -- no NA: the codes themselves
+    check_agg(read:filter(s:ne("VSIP") | s:is_na()), { "s" }, specs)    -- a gap in the codes: direct table
+    check_agg(read:filter(zs.col("s"):ne("")), { "t" }, specs)
+    check_agg(read, { "s" }, specs, false)
+  end)
+
   it("gives the same answer on any number of threads", function()
     math.randomseed(21)
     local n = 300000
