@@ -46,6 +46,7 @@ typedef struct {
   double p;
   int qtype;
   int64_t k;
+  const struct sums_ctx *pre; /* count, sum, mean, share: sums already made */
 } spec;
 
 static void *scratch(lua_State *L, size_t n, size_t size) { return zs_scratch(L, n, size); }
@@ -85,7 +86,7 @@ static inline void neumaier(double *s, double *c, double v) {
 
 enum { PLAN_PARTIALS, PLAN_RANGES, PLAN_SEGMENTS };
 
-typedef struct {
+typedef struct sums_ctx {
   const int32_t *gid;
   const zs_col *c;    /* NULL: count rows */
   int64_t n, G;
@@ -232,7 +233,7 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
 /* Counts (and sums, for numeric columns) per group, merged into the first
  * G entries of x->cnt / isum / fsum (fsum already compensated).  Pushes one
  * scratch userdata holding the arrays. */
-static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
+static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   memset(x, 0, sizeof *x);
   x->c = c;
   x->n = g->n;
@@ -269,7 +270,12 @@ static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x)
     x->fsum = (double *)mem;
     x->fcomp = x->fsum + m;
   }
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
+  return parts;
+}
+
+/* merge the parts of a run of sums_body (or sums_seg_body) over x */
+static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
+  int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
   int64_t G = x->G;
   int overflowed = 0;
   for (int p = 0; p < parts; p++) overflowed |= x->overflow[p];
@@ -301,11 +307,77 @@ static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x)
     for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
 }
 
+static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
+  int parts = sums_prepare(L, g, c, x);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
+  sums_finish(g, c, x, parts);
+}
+
+/* Several count/sum/mean/share specs over the same rows cut into parts:
+ * one pass in which each part takes its rows a block at a time and runs
+ * every spec's loop over the block, so the group ids of a block are read
+ * from memory once rather than once per spec.  Each spec's accumulators and
+ * row order are those of its own pass, so the results are the same. */
+enum { FUSE_BLOCK = 8192 };
+
+typedef struct {
+  sums_ctx *const *xs;
+  int m;
+} fused_ctx;
+
+static void fused_sums_body(void *arg, int64_t from, int64_t to, int part) {
+  const fused_ctx *f = arg;
+  for (int64_t b = from; b < to; b += FUSE_BLOCK) {
+    int64_t e = to - b > FUSE_BLOCK ? b + FUSE_BLOCK : to;
+    for (int j = 0; j < f->m; j++) sums_body(f->xs[j], b, e, part);
+  }
+}
+
+/* When two or more specs are count/sum/mean/share and the plan cuts rows
+ * into parts, make their sums in one pass and point spec->pre at them.
+ * Pushes m + 1 scratch userdata (or nothing when there is nothing to fuse),
+ * which the caller keeps on its stack while it uses the sums. */
+static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
+  int m = 0;
+  for (int k = 0; k < ns; k++) {
+    agg_op op = specs[k].op;
+    m += op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE;
+  }
+  int parts;
+  if (m < 2 || use_segments(g) || plan_for(g->n, g->ngroups, &parts) != PLAN_PARTIALS) return;
+  sums_ctx *ctx = zs_scratch(L, (size_t)m, sizeof(sums_ctx) + sizeof(sums_ctx *));
+  sums_ctx **xs = (sums_ctx **)(ctx + m);
+  int j = 0;
+  for (int k = 0; k < ns; k++) {
+    agg_op op = specs[k].op;
+    if (!(op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE)) continue;
+    xs[j] = &ctx[j];
+    parts = sums_prepare(L, g, specs[k].col, xs[j]); /* pushes the accumulators */
+    specs[k].pre = xs[j++];
+  }
+  fused_ctx f = {xs, m};
+  zs_parallel(g->n, parts, fused_sums_body, &f);
+  j = 0;
+  for (int k = 0; k < ns; k++)
+    if (specs[k].pre) sums_finish(g, specs[k].col, xs[j++], parts);
+}
+
+/* The sums of spec s: made by fuse_sums, or made now.  Pushes one value
+ * (the accumulators' scratch, or nil) for the caller to drop. */
+static void spec_sums(lua_State *L, zs_groups *g, const spec *s, const zs_col *c, sums_ctx *x) {
+  if (s->pre) {
+    *x = *s->pre;
+    lua_pushnil(L);
+  } else {
+    group_sums(L, g, c, x);
+  }
+}
+
 static int fits_int64(__int128 v) { return v > (__int128)INT64_MIN && v <= (__int128)INT64_MAX; }
 
 static void k_count(lua_State *L, zs_groups *g, const spec *s) {
   sums_ctx x;
-  group_sums(L, g, s->col, &x);
+  spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
   memcpy(out->data, x.cnt, (size_t)g->ngroups * sizeof(int64_t));
   lua_remove(L, -2);
@@ -314,7 +386,7 @@ static void k_count(lua_State *L, zs_groups *g, const spec *s) {
 static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   sums_ctx x;
-  group_sums(L, g, s->col, &x);
+  spec_sums(L, g, s, s->col, &x);
   if (s->col->type == ZS_FLOAT) {
     zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
     double *sum = out->data;
@@ -331,11 +403,13 @@ static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
   lua_remove(L, -2);
 }
 
-/* group means into out (NaN where no value); cnt gets counts (G entries) */
-static void group_means(lua_State *L, zs_groups *g, const zs_col *c, double *out, int64_t *cnt) {
+/* group means into out (NaN where no value); cnt gets counts (G entries);
+ * s: the mean spec whose sums fuse_sums may have made, or NULL */
+static void group_means(lua_State *L, zs_groups *g, const spec *s, const zs_col *c, double *out, int64_t *cnt) {
   int64_t G = g->ngroups;
   sums_ctx x;
-  group_sums(L, g, c, &x);
+  if (s) spec_sums(L, g, s, c, &x);
+  else group_sums(L, g, c, &x);
   for (int64_t k = 0; k < G; k++) {
     cnt[k] = x.cnt[k];
     if (!x.cnt[k]) out[k] = NAN;
@@ -349,14 +423,14 @@ static void k_mean(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
-  group_means(L, g, s->col, out->data, cnt);
+  group_means(L, g, s, s->col, out->data, cnt);
   lua_remove(L, -2);
 }
 
 static void k_share(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   sums_ctx x;
-  group_sums(L, g, s->col, &x);
+  spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *v = out->data;
   for (int64_t k = 0; k < G; k++) v[k] = s->col->type == ZS_FLOAT ? x.fsum[k] : (double)x.isum[k];
@@ -612,7 +686,7 @@ static void k_var(lua_State *L, zs_groups *g, const spec *s, int what) {
   }
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   double *mean = scratch(L, (size_t)G, sizeof(double));
-  group_means(L, g, s->col, mean, cnt);
+  group_means(L, g, NULL, s->col, mean, cnt);
   moments_ctx x;
   memset(&x, 0, sizeof x);
   x.a = s->col;
@@ -1178,6 +1252,7 @@ static int l_group_agg(lua_State *L) {
   zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort); /* 8 */
   int64_t *rows = (int64_t *)zs_group_first(g), *grp = NULL, nout = g->ngroups;
   if (has_top) nout = k_top_rows(L, g, &specs[0], &rows, &grp); /* 9: rows */
+  else fuse_sums(L, g, specs, ns);
   luaL_checkstack(L, 2 * (nk + ns) + 8, "too many columns");
   int base = lua_gettop(L);
   int64_t *krows = rows;

@@ -333,13 +333,17 @@ typedef struct {
 static void compose_mark_body(void *arg, int64_t from, int64_t to, int part) {
   (void)part;
   direct_ctx *x = arg;
-  compose_uint32_t(&x->compose, from, to);
   const uint32_t *key = x->compose.out;
-  /* read before writing: a small table stays shared between the cores'
-   * caches instead of bouncing between them on every row */
-  for (int64_t i = from; i < to; i++)
-    if (__atomic_load_n(&x->map[key[i]], __ATOMIC_RELAXED) != 0)
-      __atomic_store_n(&x->map[key[i]], 0, __ATOMIC_RELAXED);
+  enum { BLOCK = 4096 }; /* marked while the block's keys are in the cache */
+  for (int64_t b = from; b < to; b += BLOCK) {
+    int64_t e = to - b > BLOCK ? b + BLOCK : to;
+    compose_uint32_t(&x->compose, b, e);
+    /* read before writing: a small table stays shared between the cores'
+     * caches instead of bouncing between them on every row */
+    for (int64_t i = b; i < e; i++)
+      if (__atomic_load_n(&x->map[key[i]], __ATOMIC_RELAXED) != 0)
+        __atomic_store_n(&x->map[key[i]], 0, __ATOMIC_RELAXED);
+  }
 }
 
 static void remap_body(void *arg, int64_t from, int64_t to, int part) {

@@ -340,6 +340,26 @@ describe("group_by / agg", function()
     check_agg(read, { "s" }, specs, false)
   end)
 
+  it("gives sums made together (one pass over large frames) equal to sums made one at a time", function()
+    math.randomseed(5)
+    local n = 200000
+    local k, x, y, b = {}, {}, {}, {}
+    for r = 1, n do
+      k[r] = random(1, 40)
+      x[r] = random() < 0.05 and NA or (random() - 0.5) * 10 ^ random(-3, 6)
+      y[r] = random() < 0.05 and NA or random(-1000, 1000)
+      b[r] = random() < 0.05 and NA or random() < 0.3
+    end
+    local f = zs.frame({ k = k, x = x, y = y, b = b })
+    local specs = { zs.count(), zs.sum("x"), zs.mean("y"), zs.share("y"), zs.count("x"), zs.mean("x"),
+      zs.sum("y"), zs.sum("b") }
+    local together = f:group_by("k"):agg(table.unpack(specs))
+    for _, s in ipairs(specs) do
+      local alone = f:group_by("k"):agg(s)
+      assert.same(alone:column(s.name):totable(), together:column(s.name):totable(), s.name)
+    end
+  end)
+
   it("gives the same answer on any number of threads", function()
     math.randomseed(21)
     local n = 300000
