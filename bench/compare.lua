@@ -126,14 +126,16 @@ local function report(data)
   local runs = {}   -- runs[tool][q] = {line, ...} with run == 1
   local loads = {}  -- loads[tool .. " " .. variant] = {seconds...}, with load_keys order
   local load_keys, load_rows = {}, {}
+  local peaks = {}  -- peaks[key] = {peak memory / loaded columns, ...} (bench/load.lua)
   for _, o in ipairs(lines) do
     if (val(o.data) or default_data) == data then
       local t = tostring(val(o.tool) or "?")
       if not tseen[t] then tseen[t] = true; tools[#tools + 1] = t end
       if val(o.task) == "load" then
         local key = val(o.variant) and (t .. " (" .. o.variant .. ")") or t
-        if not loads[key] then loads[key] = {}; load_keys[#load_keys + 1] = key end
+        if not loads[key] then loads[key] = {}; peaks[key] = {}; load_keys[#load_keys + 1] = key end
         table.insert(loads[key], o.seconds)
+        if val(o.peak_ratio) then table.insert(peaks[key], o.peak_ratio) end
         load_rows[key] = val(o.rows)
       elseif val(o.question) and val(o.run) == 1 then
         runs[t] = runs[t] or {}
@@ -221,13 +223,14 @@ local function report(data)
     end
     print(("\nLoad (CSV to in-memory table), seconds, median over processes; ratio = load / %s.\n")
       :format(ref_key or "—"))
-    print("| tool | rows | runs | median s | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| tool | rows | runs | median s | ratio | peak memory / columns |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for _, k in ipairs(load_keys) do
       local m = median(loads[k])
       local rk = ref_key and median(loads[ref_key])
-      print(("| %s | %s | %d | %s | %s |"):format(k, fmt_n(load_rows[k]), #loads[k], fmt_s(m),
-        fmt_ratio(m, rk)))
+      local pk = median(peaks[k])
+      print(("| %s | %s | %d | %s | %s | %s |"):format(k, fmt_n(load_rows[k]), #loads[k], fmt_s(m),
+        fmt_ratio(m, rk), pk and ("%.2f"):format(pk) or "—"))
     end
   end
   print("")

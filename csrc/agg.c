@@ -256,14 +256,15 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   size_t total = zs_mulsize(L, (size_t)(copies * x->stride), per);
   char *mem = zs_scratch(L, total, 1);
   size_t m = (size_t)(copies * x->stride);
+  int zero = x->plan != PLAN_SEGMENTS; /* segments assign every group's entries */
   if (is_int) {
     x->isum = (__int128 *)mem; /* filled only for parts that overflow */
     mem += m * sizeof(__int128);
     x->isum64 = (int64_t *)mem;
-    memset(mem, 0, m * sizeof(int64_t));
+    if (zero) memset(mem, 0, m * sizeof(int64_t));
     mem += m * sizeof(int64_t);
   }
-  memset(mem, 0, m * (per - (is_int ? sizeof(__int128) + sizeof(int64_t) : 0)));
+  if (zero) memset(mem, 0, m * (per - (is_int ? sizeof(__int128) + sizeof(int64_t) : 0)));
   x->cnt = (int64_t *)mem;
   mem += m * sizeof(int64_t);
   if (is_float) {
