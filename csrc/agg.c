@@ -105,10 +105,20 @@ typedef struct sums_ctx {
  * walk each group's rows in turn, accumulators written once per group. */
 static int use_segments(zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
 
+/* Rows cut into parts (a function of n and G alone) when the parts' copies
+ * of the accumulators stay within n/8 groups in all: the fixed count for n,
+ * or for many groups the largest power of two that fits (two or more), so
+ * that threads share the parts evenly.  Otherwise ranges of groups. */
 static int plan_for(int64_t n, int64_t G, int *parts) {
   int fixed = zs_fixed_parts(n);
   if (fixed > 1 && (int64_t)fixed * G <= n / 8) {
     *parts = fixed;
+    return PLAN_PARTIALS;
+  }
+  int p = 1;
+  while (2 * p <= fixed && (int64_t)(2 * p) * G <= n / 8) p *= 2;
+  if (p > 1) {
+    *parts = p;
     return PLAN_PARTIALS;
   }
   int t = zs_threads_for(n);
