@@ -354,6 +354,13 @@ describe("group_by / agg", function()
     local specs = { zs.count(), zs.sum("x"), zs.mean("y"), zs.share("y"), zs.count("x"), zs.mean("x"),
       zs.sum("y"), zs.sum("b") }
     local together = f:group_by("k"):agg(table.unpack(specs))
+    local count, ysum = {}, {} -- the reference for the exact ones
+    for r = 1, n do
+      count[k[r]] = (count[k[r]] or 0) + 1
+      if y[r] ~= NA then ysum[k[r]] = (ysum[k[r]] or 0) + y[r] end
+    end
+    assert.same(count, together:column("n"):totable())
+    assert.same(ysum, together:column("y_sum"):totable())
     for _, s in ipairs(specs) do
       local alone = f:group_by("k"):agg(s)
       assert.same(alone:column(s.name):totable(), together:column(s.name):totable(), s.name)
@@ -363,17 +370,18 @@ describe("group_by / agg", function()
   it("gives the same answer on any number of threads", function()
     math.randomseed(21)
     local n = 300000
-    local small, large, x, y = {}, {}, {}, {}
+    local small, mid, large, x, y = {}, {}, {}, {}, {}
     for r = 1, n do
-      small[r] = random(1, 50)
-      large[r] = random(1, 100000)
+      small[r] = random(1, 50)   -- rows cut into the parts fixed by n
+      mid[r] = random(1, 10000)  -- into fewer parts (a power of two)
+      large[r] = random(1, 100000) -- ranges of groups
       x[r] = random() < 0.05 and NA or (random() - 0.5) * 10 ^ random(-3, 6)
       y[r] = random(-1000, 1000)
     end
-    local f = zs.frame({ small = small, large = large, x = x, y = y })
+    local f = zs.frame({ small = small, mid = mid, large = large, x = x, y = y })
     local function run()
       local out = {}
-      for _, key in ipairs({ "small", "large" }) do
+      for _, key in ipairs({ "small", "mid", "large" }) do
         out[#out + 1] = f:group_by(key):agg(zs.count(), zs.sum("x"), zs.mean("x"), zs.sd("x"), zs.sum("y"),
           zs.median("x"), zs.corr("x", "y"), zs.max("x"), zs.nunique("y"), zs.share("x"))
       end
