@@ -240,9 +240,9 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
-/* Counts (and sums, for numeric columns) per group, merged into the first
- * G entries of x->cnt / isum / fsum (fsum already compensated).  Pushes one
- * scratch userdata holding the arrays. */
+/* The plan and the zeroed accumulators of a sums pass over column c (NULL:
+ * count rows); pushes one scratch userdata holding them; returns the
+ * number of parts to run. */
 static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   memset(x, 0, sizeof *x);
   x->c = c;
@@ -318,6 +318,9 @@ static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
     for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
 }
 
+/* Counts (and sums, for numeric columns) per group, merged into the first
+ * G entries of x->cnt / isum / fsum (fsum already compensated).  Pushes one
+ * scratch userdata holding the arrays. */
 static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   int parts = sums_prepare(L, g, c, x);
   zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
