@@ -87,7 +87,8 @@ static inline void neumaier(double *s, double *c, double v) {
 enum { PLAN_PARTIALS, PLAN_RANGES, PLAN_SEGMENTS };
 
 typedef struct sums_ctx {
-  const int32_t *gid;
+  const int32_t *gid;  /* or a str key's codes, NA negative (PARTIALS only) */
+  int32_t na_gid;      /* with codes: the group of NA; else -1 */
   const zs_col *c;    /* NULL: count rows */
   int64_t n, G;
   int plan;
@@ -141,8 +142,9 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
   }
   int64_t *cnt = x->cnt + base;
   const zs_col *c = x->c;
-  /* the loops, once with the group taken as it is (PARTIALS: every group is
-   * this part's) and once with groups outside [lo, hi) sent to the sink */
+  /* the loops, with the group taken as it is (PARTIALS: every group is this
+   * part's), or with NA codes mapped to their group, or with groups outside
+   * [lo, hi) sent to the sink (RANGES) */
 #define SUMS_LOOPS(GROUP)                                                     \
   if (!c) {                                                                   \
     for (int64_t i = rfrom; i < rto; i++) cnt[GROUP(i)]++;                    \
@@ -179,13 +181,18 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t i = rfrom; i < rto; i++) cnt[GROUP(i)] += !zs_col_isna(c, i); \
   }
 #define GROUP_AS_IS(i) gid[i]
+#define GROUP_OR_NA(i) (gid[i] < 0 ? na_gid : gid[i])
 #define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
-  if (x->plan == PLAN_PARTIALS) {
+  int32_t na_gid = x->na_gid;
+  if (x->plan == PLAN_PARTIALS && na_gid >= 0) {
+    SUMS_LOOPS(GROUP_OR_NA)
+  } else if (x->plan == PLAN_PARTIALS) {
     SUMS_LOOPS(GROUP_AS_IS)
   } else {
     SUMS_LOOPS(GROUP_OF)
   }
 #undef GROUP_OF
+#undef GROUP_OR_NA
 #undef GROUP_AS_IS
 #undef SUMS_LOOPS
 }
@@ -250,7 +257,10 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->G = g->ngroups;
   int parts;
   x->plan = plan_for(x->n, x->G, &parts);
-  x->gid = use_segments(g) ? NULL : zs_group_gid((zs_groups *)g);
+  x->na_gid = -1;
+  /* parts over rows read a str key's codes as they are, NA included */
+  if (x->plan == PLAN_PARTIALS) x->gid = zs_group_codes(g, &x->na_gid);
+  if (!x->gid && !use_segments(g)) x->gid = zs_group_gid(g);
   if (use_segments(g)) {
     x->plan = PLAN_SEGMENTS;
     x->order = g->order;

@@ -354,14 +354,18 @@ static void remap_body(void *arg, int64_t from, int64_t to, int part) {
 
 const int64_t *zs_group_first(zs_groups *g) {
   if (g->first_ready) return g->first;
-  zs_group_gid(g);
+  int32_t na = 0;
+  const int32_t *gid = zs_group_codes(g, &na); /* NA codes are negative */
+  if (!gid) gid = zs_group_gid(g);
   for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
   int64_t left = g->ngroups;
-  for (int64_t i = 0; i < g->n && left > 0; i++)
-    if (g->first[g->gid[i]] < 0) {
-      g->first[g->gid[i]] = i;
+  for (int64_t i = 0; i < g->n && left > 0; i++) {
+    int32_t k = gid[i] < 0 ? na : gid[i];
+    if (g->first[k] < 0) {
+      g->first[k] = i;
       left--;
     }
+  }
   g->first_ready = 1;
   return g->first;
 }
@@ -398,7 +402,8 @@ static void codes_with_na_body(void *arg, int64_t from, int64_t to, int part) {
 
 /* One str key whose dictionary is in byte order, every string from the
  * first to the last used: the codes are the group ids already.  Without NA
- * g->gid borrows the codes; with NA it is a copy with NA as the last group.
+ * g->gid borrows the codes; with NA (the last group) g->codes holds them and
+ * gid is a copy made on first use.
  * Returns 1 when so, 0 otherwise (nothing changed). */
 static int group_by_codes(lua_State *L, zs_groups *g) {
   const zs_keyenc *e = &g->enc[0];
@@ -418,9 +423,10 @@ static int group_by_codes(lua_State *L, zs_groups *g) {
   for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
   lua_pop(L, 1);
   if (!ok) return 0;
-  if (has_na) {
-    na_codes_ctx y = {x.codes, g->gid, (int32_t)ng};
-    zs_parallel(n, parts, codes_with_na_body, &y);
+  if (has_na) { /* gid is made on first use (zs_group_gid) */
+    g->gid_ready = 0;
+    g->codes = x.codes;
+    g->codes_na = (int32_t)ng;
     set_groups(L, g, ng + 1);
     g->gkey[ng] = e->card - 1; /* the NA key */
   } else {
@@ -675,12 +681,22 @@ static void gid_body(void *arg, int64_t from, int64_t to, int part) {
 }
 
 const int32_t *zs_group_gid(zs_groups *g) {
-  if (!g->gid_ready) {
+  if (!g->gid_ready && g->codes) {
+    na_codes_ctx y = {g->codes, g->gid, g->codes_na};
+    zs_parallel(g->n, zs_threads_for(g->n), codes_with_na_body, &y);
+    g->gid_ready = 1;
+  } else if (!g->gid_ready) {
     gid_ctx x = {g};
     zs_parallel(g->ngroups, zs_threads_for(g->n), gid_body, &x);
     g->gid_ready = 1;
   }
   return g->gid;
+}
+
+const int32_t *zs_group_codes(const zs_groups *g, int32_t *na) {
+  if (g->gid_ready || !g->codes) return NULL;
+  *na = g->codes_na;
+  return g->codes;
 }
 
 /* sort (composite, row) pairs; runs of equal keys are the groups */

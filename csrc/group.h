@@ -32,7 +32,9 @@ typedef struct {
   int64_t ngroups;
   int32_t *gid;       /* per row: its group, 0..ngroups-1 */
   int gid_borrowed;   /* gid is a key column's codes (not ours to free) */
-  int gid_ready;      /* gid is filled (else: from order and seg, see zs_group_gid) */
+  int gid_ready;      /* gid is filled (else: from order and seg, or from codes; see zs_group_gid) */
+  const int32_t *codes; /* or NULL: a str key's codes are the group ids, except */
+  int32_t codes_na;     /* NA (negative codes), which is this group */
   int64_t *first;     /* per group: its first row (see zs_group_first) */
   int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
@@ -50,8 +52,13 @@ typedef struct {
  * appearance.  Pushes the Groups userdata. */
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort);
 
-/* the group of each row (filled on first use when grouping sorted rows) */
+/* the group of each row (filled on first use when grouping sorted rows or
+ * by the codes of a key with NA) */
 const int32_t *zs_group_gid(zs_groups *g);
+
+/* Before gid is filled from a key's codes: those codes (NA negative, in
+ * group *na), for kernels that can map NA themselves; else NULL. */
+const int32_t *zs_group_codes(const zs_groups *g, int32_t *na);
 
 /* the first row of each group (computed on first use) */
 const int64_t *zs_group_first(zs_groups *g);

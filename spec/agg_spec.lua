@@ -340,6 +340,31 @@ describe("group_by / agg", function()
     check_agg(read, { "s" }, specs, false)
   end)
 
+  it("sums over the codes of a large str key with NA (read from CSV) as the reference does", function()
+    math.randomseed(8)
+    local n, lines = 200000, { "k,v" }
+    local count, sum, nv = {}, {}, {}
+    for r = 1, n do -- luacheck: ignore r
+      local key = random() < 0.05 and "" or ("z%02d"):format(random(0, 30))
+      local v = random() < 0.05 and "" or random(1, 9)
+      lines[#lines + 1] = key .. "," .. v
+      local name = key == "" and "NA" or key
+      count[name] = (count[name] or 0) + 1
+      if v ~= "" then sum[name] = (sum[name] or 0) + v; nv[name] = (nv[name] or 0) + 1 end
+    end
+    local f = assert(zs.parse_csv(table.concat(lines, "\n")))
+    local ans = f:group_by("k"):agg(zs.count(), zs.sum("v"), zs.mean("v"), zs.median("v"))
+    assert.equals(32, ans:nrow())
+    for i = 1, ans:nrow() do
+      local name = ans:get("k", i) or "NA"
+      assert.equals(count[name], ans:get("n", i), name)
+      assert.equals(sum[name], ans:get("v_sum", i), name)
+      assert.near(sum[name] / nv[name], ans:get("v_mean", i), 1e-12)
+    end
+    assert.is_nil(ans:get("k", 32)) -- NA last
+    check_agg(f:head(3000), { "k" }, { zs.count(), zs.sum("v"), zs.median("v") })
+  end)
+
   it("gives sums made together (one pass over large frames) equal to sums made one at a time", function()
     math.randomseed(5)
     local n = 200000
