@@ -600,7 +600,9 @@ typedef struct {
   int64_t n, G, stride;
   int plan;
   __int128 *acc;        /* (parts x stride) x IW */
+  int64_t *acc64;       /* the same in 64 bits (first try, rows cut in parts) */
   int too_big[64];
+  int overflow[64];     /* a 64-bit sum overflowed in this part */
 } imoments_ctx;
 
 static void imoments_add(__int128 *m, int64_t va, int64_t vb, int two) {
@@ -650,6 +652,75 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
   if (big) x->too_big[part] = 1;
 }
 
+/* imoments_body in 64 bits for parts or ranges over rows (not segments):
+ * the same sums, with each addition checked for overflow */
+static void imoments64_body(void *arg, int64_t from, int64_t to, int part) {
+  imoments_ctx *x = arg;
+  int two = x->b != NULL, big = 0, ovf = 0;
+  const int32_t *gid = x->gid;
+  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
+  if (x->plan == PLAN_PARTIALS) {
+    base = (int64_t)part * x->stride;
+  } else {
+    lo = from;
+    hi = to;
+    rfrom = 0;
+    rto = x->n;
+    sink = x->G + part;
+  }
+  int64_t *acc = x->acc64 + base * IW;
+  for (int64_t i = rfrom; i < rto; i++) {
+    int64_t va = x->a[i], vb = two ? x->b[i] : 0;
+    if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
+    big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
+    if (big) break; /* the floating-point path will do it all */
+    int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+    int64_t *m = acc + k * IW;
+    m[I_N]++;
+    ovf |= __builtin_add_overflow(m[I_A], va, &m[I_A]);
+    ovf |= __builtin_add_overflow(m[I_AA], va * va, &m[I_AA]);
+    if (two) {
+      ovf |= __builtin_add_overflow(m[I_B], vb, &m[I_B]);
+      ovf |= __builtin_add_overflow(m[I_BB], vb * vb, &m[I_BB]);
+      ovf |= __builtin_add_overflow(m[I_AB], va * vb, &m[I_AB]);
+    }
+  }
+  if (big) x->too_big[part] = 1;
+  if (ovf) x->overflow[part] = 1;
+}
+
+/* Over parts or ranges of rows, the sums in 64 bits first (half the memory
+ * and simpler additions); 1 if they fit, with the merged sums in the first
+ * G entries of a pushed int128 x->acc; 0 if a value is too big (nothing
+ * pushed); -1 if a sum overflowed (nothing pushed: redo in 128 bits). */
+static int imoments64(lua_State *L, imoments_ctx *x, int parts) {
+  int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
+  size_t wide = zs_mulsize(L, (size_t)(x->G ? x->G : 1), IW * sizeof(__int128));
+  size_t narrow = zs_mulsize(L, (size_t)(copies * x->stride), IW * sizeof(int64_t));
+  if (wide > SIZE_MAX - narrow) luaL_error(L, "not enough memory");
+  char *mem = zs_scratch(L, wide + narrow, 1);
+  x->acc = (__int128 *)mem;
+  x->acc64 = (int64_t *)(mem + wide);
+  memset(x->acc64, 0, narrow);
+  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments64_body, x);
+  int big = 0, ovf = 0;
+  for (int p = 0; p < parts; p++) {
+    big |= x->too_big[p];
+    ovf |= x->overflow[p];
+  }
+  if (big || ovf) {
+    lua_pop(L, 1);
+    return big ? 0 : -1;
+  }
+  for (int64_t k = 0; k < x->G; k++)
+    for (int f = 0; f < IW; f++) {
+      __int128 t = 0;
+      for (int64_t p = 0; p < copies; p++) t += x->acc64[(p * x->stride + k) * IW + f];
+      x->acc[k * IW + f] = t;
+    }
+  return 1;
+}
+
 /* exact integer moments of a (and b); 0 if some value is too big (then
  * nothing is pushed) */
 static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b, imoments_ctx *x) {
@@ -669,6 +740,10 @@ static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b
     parts = zs_threads_for(x->n);
   }
   x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  if (x->plan != PLAN_SEGMENTS) {
+    int fits = imoments64(L, x, parts);
+    if (fits >= 0) return fits;
+  }
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), IW * sizeof(__int128));
   x->acc = zs_scratch(L, bytes, 1);

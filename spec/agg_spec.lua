@@ -365,6 +365,25 @@ describe("group_by / agg", function()
     check_agg(f:head(3000), { "k" }, { zs.count(), zs.sum("v"), zs.median("v") })
   end)
 
+  it("keeps integer var and corr exact when 64-bit sums would overflow, and for huge values", function()
+    local n = 200000
+    for _, base in ipairs({ 0, 2 ^ 31 - 2, 2 ^ 40 }) do -- 64-bit sums; 128-bit sums; floating point
+      local k, a, b = {}, {}, {}
+      for r = 1, n do
+        k[r] = r % 2            -- two groups of n/2 rows
+        a[r] = math.tointeger(base + (r // 2) % 2)
+        b[r] = k[r] == 0 and a[r] or math.tointeger(base + (r // 2 + 1) % 2)
+      end
+      local ans = zs.frame({ k = k, a = a, b = b }):group_by("k"):agg(zs.var("a"), zs.corr("a", "b"))
+      local m = n / 2 -- each group: m values, half base and half base + 1
+      for i = 1, 2 do
+        assert.near(m / (4 * (m - 1)), ans:get("a_var", i), 1e-12 * m / (4 * (m - 1)))
+      end
+      assert.near(1, ans:get("a_b_corr", 1), 1e-12)  -- b = a
+      assert.near(-1, ans:get("a_b_corr", 2), 1e-12) -- b = 2·base + 1 − a
+    end
+  end)
+
   it("gives sums made together (one pass over large frames) equal to sums made one at a time", function()
     math.randomseed(5)
     local n = 200000
