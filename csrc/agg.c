@@ -127,19 +127,23 @@ static int plan_for(int64_t n, int64_t G, int *parts) {
   return PLAN_RANGES;
 }
 
+/* Where one part of a pass over rows works: PARTIALS, its rows [from, to)
+ * into its own copy of the accumulators (at base); RANGES, every row, with
+ * the groups outside [lo, hi) = [from, to) sent to its sink. */
+typedef struct {
+  int64_t lo, hi, rfrom, rto, base, sink;
+} part_window;
+
+static part_window window_of(int plan, int64_t from, int64_t to, int part, int64_t stride, int64_t n, int64_t G) {
+  if (plan == PLAN_PARTIALS) return (part_window){0, G, from, to, (int64_t)part * stride, G};
+  return (part_window){from, to, 0, n, 0, G + part};
+}
+
 static void sums_body(void *arg, int64_t from, int64_t to, int part) {
   sums_ctx *x = arg;
   const int32_t *gid = x->gid;
-  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
-  if (x->plan == PLAN_PARTIALS) {
-    base = (int64_t)part * x->stride;
-  } else {
-    lo = from;
-    hi = to;
-    rfrom = 0;
-    rto = x->n;
-    sink = x->G + part;
-  }
+  part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
+  int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
   int64_t *cnt = x->cnt + base;
   const zs_col *c = x->c;
   /* the loops, with the group taken as it is (PARTIALS: every group is this
@@ -488,16 +492,8 @@ typedef struct {
 static void moments_body(void *arg, int64_t from, int64_t to, int part) {
   moments_ctx *x = arg;
   const int32_t *gid = x->gid;
-  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
-  if (x->plan == PLAN_PARTIALS) {
-    base = (int64_t)part * x->stride;
-  } else {
-    lo = from;
-    hi = to;
-    rfrom = 0;
-    rto = x->n;
-    sink = x->G + part;
-  }
+  part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
+  int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
   double *acc = x->acc + base * MW;
   const double *fa = x->a->type == ZS_FLOAT ? x->a->data : NULL;
   const double *fb = x->b && x->b->type == ZS_FLOAT ? x->b->data : NULL;
@@ -630,16 +626,8 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
       }
   } else {
     const int32_t *gid = x->gid;
-    int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
-    if (x->plan == PLAN_PARTIALS) {
-      base = (int64_t)part * x->stride;
-    } else {
-      lo = from;
-      hi = to;
-      rfrom = 0;
-      rto = x->n;
-      sink = x->G + part;
-    }
+    part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
+    int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
     __int128 *acc = x->acc + base * IW;
     for (int64_t i = rfrom; i < rto; i++) {
       int64_t va = x->a[i], vb = two ? x->b[i] : 0;
@@ -658,16 +646,8 @@ static void imoments64_body(void *arg, int64_t from, int64_t to, int part) {
   imoments_ctx *x = arg;
   int two = x->b != NULL, big = 0, ovf = 0;
   const int32_t *gid = x->gid;
-  int64_t lo = 0, hi = x->G, rfrom = from, rto = to, base = 0, sink = x->G;
-  if (x->plan == PLAN_PARTIALS) {
-    base = (int64_t)part * x->stride;
-  } else {
-    lo = from;
-    hi = to;
-    rfrom = 0;
-    rto = x->n;
-    sink = x->G + part;
-  }
+  part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
+  int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
   int64_t *acc = x->acc64 + base * IW;
   for (int64_t i = rfrom; i < rto; i++) {
     int64_t va = x->a[i], vb = two ? x->b[i] : 0;

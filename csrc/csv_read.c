@@ -750,16 +750,6 @@ static char opt_char(lua_State *L, int opts, const char *key, char dflt, int all
   return c;
 }
 
-static int opt_bool(lua_State *L, int opts, const char *key, int dflt) {
-  int v = dflt, t = lua_getfield(L, opts, key);
-  if (t != LUA_TNIL) {
-    if (t != LUA_TBOOLEAN) luaL_error(L, "option '%s' must be a boolean", key);
-    v = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
 static int64_t opt_count(lua_State *L, int opts, const char *key, int64_t dflt) {
   int64_t v = dflt;
   if (lua_getfield(L, opts, key) != LUA_TNIL) {
@@ -786,16 +776,16 @@ static void read_options(lua_State *L, reader *R, int opts) {
     if (!known) luaL_error(L, "unknown option '%s'", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
     lua_pop(L, 1);
   }
-  R->header = opt_bool(L, opts, "header", 1);
+  R->header = zs_opt_bool(L, opts, "header", 1);
   R->sep = opt_char(L, opts, "sep", ',', 0);
   R->quote = opt_char(L, opts, "quote", '"', 0);
   R->comment = opt_char(L, opts, "comment", 0, 1);
   R->skip = opt_count(L, opts, "skip", 0);
   R->max_records = opt_count(L, opts, "nrows", -1);
-  R->skip_empty = opt_bool(L, opts, "skip_empty", 1);
-  R->infer = opt_bool(L, opts, "infer", 1);
-  R->strict = opt_bool(L, opts, "strict", 1);
-  R->pad = opt_bool(L, opts, "pad", 0);
+  R->skip_empty = zs_opt_bool(L, opts, "skip_empty", 1);
+  R->infer = zs_opt_bool(L, opts, "infer", 1);
+  R->strict = zs_opt_bool(L, opts, "strict", 1);
+  R->pad = zs_opt_bool(L, opts, "pad", 0);
   if (R->sep == R->quote) luaL_error(L, "options 'sep' and 'quote' must differ");
   if (lua_getfield(L, opts, "decimal") != LUA_TNIL) {
     const char *d = lua_tostring(L, -1);

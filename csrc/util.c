@@ -36,6 +36,16 @@ zs_type zs_check_type(lua_State *L, int arg) {
   return (zs_type)t;
 }
 
+int zs_opt_bool(lua_State *L, int opts, const char *key, int dflt) {
+  int v = dflt, t = lua_getfield(L, opts, key);
+  if (t != LUA_TNIL) {
+    if (t != LUA_TBOOLEAN) luaL_error(L, "option '%s' must be a boolean", key);
+    v = lua_toboolean(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
 /* ---- NA ----------------------------------------------------------------- */
 
 int zs_na_key;

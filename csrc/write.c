@@ -237,16 +237,6 @@ static const char *opt_string(lua_State *L, int opts, const char *key, const cha
   return v;
 }
 
-static int opt_flag(lua_State *L, int opts, const char *key, int dflt) {
-  int v = dflt, t = lua_getfield(L, opts, key);
-  if (t != LUA_TNIL) {
-    if (t != LUA_TBOOLEAN) luaL_error(L, "option '%s' must be a boolean", key);
-    v = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
 static void check_options(lua_State *L, int opts, const char *const *known) {
   lua_pushnil(L);
   while (lua_next(L, opts)) {
@@ -275,7 +265,7 @@ static int l_write_csv(lua_State *L) {
   o.na = opt_string(L, 3, "na", "");
   o.na_len = strlen(o.na);
   o.eol = opt_string(L, 3, "eol", "\n");
-  int bom = opt_flag(L, 3, "bom", 0), header = opt_flag(L, 3, "header", 1);
+  int bom = zs_opt_bool(L, 3, "bom", 0), header = zs_opt_bool(L, 3, "header", 1);
   if (strlen(sep) != 1 || sep[0] == '"' || sep[0] == '\n' || sep[0] == '\r') luaL_error(L, "option 'sep' must be one character (not a quote or line break)");
   if (strcmp(dec, ".") != 0 && strcmp(dec, ",") != 0) luaL_error(L, "option 'decimal' must be \".\" or \",\"");
   if (strcmp(o.eol, "\n") != 0 && strcmp(o.eol, "\r\n") != 0) luaL_error(L, "option 'eol' must be \"\\n\" or \"\\r\\n\"");

@@ -38,6 +38,9 @@ size_t zs_type_width(zs_type t);
 int zs_type_from_name(const char *name);
 /* luaL_checkoption-like: raises naming argument arg */
 zs_type zs_check_type(lua_State *L, int arg);
+/* boolean option key of the options table at index opts (dflt when absent);
+ * raises when it is not a boolean */
+int zs_opt_bool(lua_State *L, int opts, const char *key, int dflt);
 
 /* ---- memory ------------------------------------------------------------- */
 
