@@ -104,7 +104,7 @@ typedef struct sums_ctx {
 
 /* Many small groups whose rows are already gathered (grouping by sorting):
  * walk each group's rows in turn, accumulators written once per group. */
-static int use_segments(zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
+static int use_segments(const zs_groups *g) { return g->order != NULL && g->ngroups >= g->n / 16; }
 
 /* Rows cut into parts (a function of n and G alone) when the parts' copies
  * of the accumulators stay within n/8 groups in all: the fixed count for n,
@@ -125,6 +125,20 @@ static int plan_for(int64_t n, int64_t G, int *parts) {
   int t = zs_threads_for(n);
   *parts = (G >= 2 * t) ? t : 1;
   return PLAN_RANGES;
+}
+
+/* The plan of a pass over g's rows (segments when the groups' rows are
+ * gathered, else plan_for), with its accumulators per part; returns the
+ * number of parts. */
+static int pass_plan(const zs_groups *g, int *plan, int64_t *stride) {
+  int parts;
+  *plan = plan_for(g->n, g->ngroups, &parts);
+  if (use_segments(g)) {
+    *plan = PLAN_SEGMENTS;
+    parts = zs_threads_for(g->n);
+  }
+  *stride = g->ngroups + (*plan == PLAN_RANGES ? parts : 0);
+  return parts;
 }
 
 /* Where one part of a pass over rows works: PARTIALS, its rows [from, to)
@@ -259,19 +273,16 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->c = c;
   x->n = g->n;
   x->G = g->ngroups;
-  int parts;
-  x->plan = plan_for(x->n, x->G, &parts);
+  int parts = pass_plan(g, &x->plan, &x->stride);
   x->na_gid = -1;
   /* parts over rows read a str key's codes as they are, NA included */
   if (x->plan == PLAN_PARTIALS) x->gid = zs_group_codes(g, &x->na_gid);
-  if (!x->gid && !use_segments(g)) x->gid = zs_group_gid(g);
-  if (use_segments(g)) {
-    x->plan = PLAN_SEGMENTS;
+  if (x->plan == PLAN_SEGMENTS) {
     x->order = g->order;
     x->seg = g->seg;
-    parts = zs_threads_for(x->n);
+  } else if (!x->gid) {
+    x->gid = zs_group_gid(g);
   }
-  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t per = sizeof(int64_t);
   int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
@@ -371,8 +382,10 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
     agg_op op = specs[k].op;
     m += op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE;
   }
-  int parts;
-  if (m < 2 || use_segments(g) || plan_for(g->n, g->ngroups, &parts) != PLAN_PARTIALS) return;
+  int plan;
+  int64_t stride;
+  int parts = pass_plan(g, &plan, &stride);
+  if (m < 2 || plan != PLAN_PARTIALS) return;
   sums_ctx *ctx = zs_scratch(L, (size_t)m, sizeof(sums_ctx) + sizeof(sums_ctx *));
   sums_ctx **xs = (sums_ctx **)(ctx + m);
   int j = 0;
@@ -551,18 +564,12 @@ static void moments_seg_body(void *arg, int64_t from, int64_t to, int part) {
 
 /* run one moments pass; the result is in the first G groups of x->acc */
 static void moments(lua_State *L, zs_groups *g, moments_ctx *x) {
-  x->gid = use_segments(g) ? NULL : zs_group_gid(g);
   x->n = g->n;
   x->G = g->ngroups;
-  int parts;
-  x->plan = plan_for(x->n, x->G, &parts);
-  if (use_segments(g)) {
-    x->plan = PLAN_SEGMENTS;
-    x->order = g->order;
-    x->seg = g->seg;
-    parts = zs_threads_for(x->n);
-  }
-  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  int parts = pass_plan(g, &x->plan, &x->stride);
+  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(g);
+  x->order = g->order;
+  x->seg = g->seg;
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), MW * sizeof(double));
   x->acc = zs_scratch(L, bytes, 1);
@@ -706,20 +713,14 @@ static int imoments64(lua_State *L, imoments_ctx *x, int parts) {
 static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b, imoments_ctx *x) {
   if (a->type != ZS_INT || (b && b->type != ZS_INT)) return 0;
   memset(x, 0, sizeof *x);
-  x->gid = use_segments(g) ? NULL : zs_group_gid(g);
   x->a = a->data;
   x->b = b ? b->data : NULL;
   x->n = g->n;
   x->G = g->ngroups;
-  int parts;
-  x->plan = plan_for(x->n, x->G, &parts);
-  if (use_segments(g)) {
-    x->plan = PLAN_SEGMENTS;
-    x->order = g->order;
-    x->seg = g->seg;
-    parts = zs_threads_for(x->n);
-  }
-  x->stride = x->G + (x->plan == PLAN_RANGES ? parts : 0);
+  int parts = pass_plan(g, &x->plan, &x->stride);
+  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(g);
+  x->order = g->order;
+  x->seg = g->seg;
   if (x->plan != PLAN_SEGMENTS) {
     int fits = imoments64(L, x, parts);
     if (fits >= 0) return fits;
