@@ -233,8 +233,7 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
         neumaier(&sum, &comp, d);
         cnt++;
       }
-      x->fsum[k] = sum;
-      x->fcomp[k] = comp;
+      x->fsum[k] = sum + comp; /* compensated already: no fcomp array */
     } else if (c->type == ZS_INT) {
       const int64_t *v = c->data;
       int64_t sum = 0;
@@ -286,7 +285,8 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t per = sizeof(int64_t);
   int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
-  if (is_float) per += 2 * sizeof(double);
+  /* float: sums and compensations; segments add the two at once */
+  if (is_float) per += (x->plan == PLAN_SEGMENTS ? 1 : 2) * sizeof(double);
   if (is_int) per += sizeof(__int128) + sizeof(int64_t);
   size_t total = zs_mulsize(L, (size_t)(copies * x->stride), per);
   char *mem = zs_scratch(L, total, 1);
@@ -304,7 +304,7 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   mem += m * sizeof(int64_t);
   if (is_float) {
     x->fsum = (double *)mem;
-    x->fcomp = x->fsum + m;
+    x->fcomp = x->plan == PLAN_SEGMENTS ? NULL : x->fsum + m;
   }
   return parts;
 }
@@ -339,7 +339,7 @@ static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
         }
     }
   }
-  if (is_float)
+  if (is_float && x->fcomp)
     for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
 }
 
@@ -1330,7 +1330,7 @@ static int l_group_agg(lua_State *L) {
   for (int k = 0; k < ns; k++) has_top |= specs[k].op == OP_TOP;
   if (has_top && ns != 1) luaL_error(L, "top must be the only aggregate of its call (it returns several rows per group)");
   zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort); /* 8 */
-  int64_t *rows = (int64_t *)zs_group_first(g), *grp = NULL, nout = g->ngroups;
+  int64_t *rows = NULL, *grp = NULL, nout = g->ngroups;
   if (has_top) nout = k_top_rows(L, g, &specs[0], &rows, &grp); /* 9: rows */
   else fuse_sums(L, g, specs, ns);
   luaL_checkstack(L, 2 * (nk + ns) + 8, "too many columns");
@@ -1338,7 +1338,8 @@ static int l_group_agg(lua_State *L) {
   int64_t *krows = rows;
   if (has_top) { /* key rows: the first row of each output row's group */
     krows = scratch(L, (size_t)nout, sizeof(int64_t));
-    for (int64_t j = 0; j < nout; j++) krows[j] = zs_group_first(g)[grp[j]];
+    const int64_t *first = zs_group_first(L, g);
+    for (int64_t j = 0; j < nout; j++) krows[j] = first[grp[j]];
     base++;
   }
   if (has_top) {

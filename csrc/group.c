@@ -66,13 +66,24 @@ static void anchor(lua_State *L, int gidx) {
   lua_pop(L, 1);
 }
 
+/* size the per-group arrays for ngroups groups: gkey, and first when it
+ * exists (it is made only when needed: see need_first) */
 static void set_groups(lua_State *L, zs_groups *g, int64_t ngroups) {
   size_t fb = zs_mulsize(L, (size_t)(ngroups ? ngroups : 1), sizeof(int64_t));
-  g->first = zs_realloc(L, g->first, g->first_bytes, fb);
-  g->first_bytes = fb;
+  if (g->first) {
+    g->first = zs_realloc(L, g->first, g->first_bytes, fb);
+    g->first_bytes = fb;
+  }
   g->gkey = zs_realloc(L, g->gkey, g->gkey_bytes, fb);
   g->gkey_bytes = fb;
   g->ngroups = ngroups;
+}
+
+/* allocate first[] (not filled) for the groups there are */
+static void need_first(lua_State *L, zs_groups *g) {
+  if (g->first) return;
+  g->first_bytes = zs_mulsize(L, (size_t)(g->ngroups ? g->ngroups : 1), sizeof(int64_t));
+  g->first = zs_realloc(L, NULL, 0, g->first_bytes);
 }
 
 static uint64_t mix(uint64_t h) {
@@ -352,8 +363,14 @@ static void remap_body(void *arg, int64_t from, int64_t to, int part) {
   for (int64_t i = from; i < to; i++) x->gid[i] = x->map[x->gid[i]];
 }
 
-const int64_t *zs_group_first(zs_groups *g) {
+const int64_t *zs_group_first(lua_State *L, zs_groups *g) {
   if (g->first_ready) return g->first;
+  need_first(L, g);
+  if (g->order) { /* sorted groups: a run's rows are in row order */
+    for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = g->order[g->seg[k]];
+    g->first_ready = 1;
+    return g->first;
+  }
   int32_t na = 0;
   const int32_t *gid = zs_group_codes(g, &na); /* NA codes are negative */
   if (!gid) gid = zs_group_gid(g);
@@ -473,6 +490,7 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
     uint32_t *key = zs_scratch(L, (size_t)n, sizeof(uint32_t));
     compose(g, 0, key, 0);
     set_groups(L, g, n);
+    need_first(L, g);
     for (int64_t i = 0; i < n; i++) {
       uint32_t p = key[i];
       int32_t id = map[p];
@@ -498,6 +516,7 @@ static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sor
   int32_t *slot = zs_scratch(L, nslots, sizeof(int32_t));
   memset(slot, 0xff, nslots * sizeof(int32_t));
   set_groups(L, g, n);
+  need_first(L, g);
   uint64_t *gkey = g->gkey;
   int32_t *gid = g->gid;
   int64_t ng = 0;
@@ -646,7 +665,7 @@ typedef struct {
   const uint64_t *key;
   const uint32_t *row;
   uint64_t *gkey;
-  int64_t *seg, *first;
+  int64_t *seg;
   int64_t count[64]; /* per part: runs starting in it; then its first group */
 } runs_ctx;
 
@@ -664,7 +683,6 @@ static void runs_fill_body(void *arg, int64_t from, int64_t to, int part) {
     if (j == 0 || x->key[j] != x->key[j - 1]) {
       x->gkey[k] = x->key[j];
       x->seg[k] = j;
-      x->first[k] = x->row[j]; /* stable: the smallest row of the run */
       k++;
     }
 }
@@ -710,7 +728,7 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
   radix_sort_rows(L, keys, row, tk, tr, n, bits);
   /* runs of equal keys, found in parallel: count per part, then fill */
-  runs_ctx rc = {keys, row, NULL, NULL, NULL, {0}};
+  runs_ctx rc = {keys, row, NULL, NULL, {0}};
   int parts = zs_threads_for(n);
   zs_parallel(n, parts, runs_count_body, &rc);
   int64_t ng = 0;
@@ -725,11 +743,10 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   g->seg = zs_realloc(L, NULL, 0, g->seg_bytes);
   rc.gkey = g->gkey;
   rc.seg = g->seg;
-  rc.first = g->first;
   zs_parallel(n, parts, runs_fill_body, &rc);
-  g->gid_ready = 0; /* the groups' rows are in order/seg; gid on demand */
+  g->gid_ready = 0; /* the groups' rows are in order/seg; gid and first on demand */
   g->seg[ng] = n;
-  g->first_ready = 1;
+  zs_release_scratch(L, lua_gettop(L)); /* the sort's buffers, reusable at once */
   lua_pop(L, 1);
 }
 
@@ -762,6 +779,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   if (nk == 0) { /* one group of all rows */
     memset(g->gid, 0, (size_t)n * sizeof(int32_t));
     set_groups(L, g, 1);
+    need_first(L, g);
     g->first[0] = 0;
     g->first_ready = 1;
     g->gkey[0] = 0;
@@ -816,6 +834,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   }
   if (sort && distinct_share(L, keys, n) > 0.25) group_sorted(L, g, keys, bits);
   else group_hash(L, g, keys, sort);
+  zs_release_scratch(L, lua_gettop(L)); /* keys: reusable at once */
   lua_pop(L, 1);
   return g;
 }
@@ -888,7 +907,7 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
   for (int k = 0; k < g->nk; k++) {
     int cidx = lua_absindex(L, colidx[k]);
     if (!g->decodable) {
-      zs_col_take(L, cidx, zs_group_first(g), G);
+      zs_col_take(L, cidx, zs_group_first(L, g), G);
       continue;
     }
     const zs_keyenc *e = &g->enc[k];

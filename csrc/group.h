@@ -35,7 +35,7 @@ typedef struct {
   int gid_ready;      /* gid is filled (else: from order and seg, or from codes; see zs_group_gid) */
   const int32_t *codes; /* or NULL: a str key's codes are the group ids, except */
   int32_t codes_na;     /* NA (negative codes), which is this group */
-  int64_t *first;     /* per group: its first row (see zs_group_first) */
+  int64_t *first;     /* per group: its first row, or NULL (see zs_group_first) */
   int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
   uint32_t *order;    /* rows grouped (a group's rows in row order), or NULL */
@@ -61,7 +61,7 @@ const int32_t *zs_group_gid(zs_groups *g);
 const int32_t *zs_group_codes(const zs_groups *g, int32_t *na);
 
 /* the first row of each group (computed on first use) */
-const int64_t *zs_group_first(zs_groups *g);
+const int64_t *zs_group_first(lua_State *L, zs_groups *g);
 
 /* Push one column per key with the key values of each group (in group
  * order); colidx[k] is the stack index of key k's Column userdata. */

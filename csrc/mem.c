@@ -4,11 +4,11 @@
  * never strands memory.  Small buffers come from the Lua state's allocator
  * (lua_getallocf, as LPeg does).  Big ones (>= ZS_BIG bytes: columns,
  * group ids, sort scratch) are mapped directly and, when freed, kept in a
- * small cache for the next request of a similar size: the first write to a
- * fresh page costs a page fault and zeroing (about 0.7 s per GB on the
- * development VM, more than most queries), and analyses allocate the same
- * sizes over and over.  The cache holds at most ZS_CACHE_MAX bytes and is
- * released when the state closes.
+ * small cache for later requests (whole, split or grown: see big_map): the
+ * first write to a fresh page costs a page fault and zeroing (about 0.7 s
+ * per GB on the development VM, more than most queries), and analyses
+ * allocate the same sizes over and over.  The cache holds at most
+ * ZS_CACHE_MAX bytes and is released when the state closes.
  *
  * Neither kind counts in collectgarbage("count"), so zs_gc_hint asks for a
  * full collection whenever the core's live memory has doubled since the
@@ -44,20 +44,49 @@ static struct {
 } cache[ZS_CACHE_SLOTS];
 static size_t cache_bytes;
 
-/* a mapping of at least n bytes (n a multiple of the page size); NULL on failure */
+static void cache_put(void *p, size_t mapped);
+
+/* take cached block i out of the cache */
+static void *cache_take(int i, size_t *size) {
+  void *p = cache[i].p;
+  *size = cache[i].size;
+  cache_bytes -= cache[i].size;
+  cache[i].p = NULL;
+  return p;
+}
+
+/* A mapping of at least n bytes (n a multiple of the page size); NULL on
+ * failure.  Pages already touched are worth more than fresh ones, so in
+ * this order: the best cached fit no more than twice as big; the head of
+ * the smallest bigger block (its tail stays cached, as a block of its own);
+ * the biggest smaller block, grown in place or moved by mremap (only the
+ * added pages are fresh); a fresh mapping. */
 static void *big_map(size_t n, size_t *mapped) {
-  /* best fit among cached blocks no more than twice as big */
-  int best = -1;
-  for (int i = 0; i < ZS_CACHE_SLOTS; i++)
-    if (cache[i].p && cache[i].size >= n && cache[i].size <= 2 * n &&
-        (best < 0 || cache[i].size < cache[best].size))
-      best = i;
-  if (best >= 0) {
-    void *p = cache[best].p;
-    *mapped = cache[best].size;
-    cache_bytes -= cache[best].size;
-    cache[best].p = NULL;
+  int fit = -1, bigger = -1, smaller = -1;
+  for (int i = 0; i < ZS_CACHE_SLOTS; i++) {
+    if (!cache[i].p) continue;
+    size_t sz = cache[i].size;
+    if (sz >= n && sz <= 2 * n && (fit < 0 || sz < cache[fit].size)) fit = i;
+    if (sz > 2 * n && (bigger < 0 || sz < cache[bigger].size)) bigger = i;
+    if (sz < n && (smaller < 0 || sz > cache[smaller].size)) smaller = i;
+  }
+  if (fit >= 0) return cache_take(fit, mapped);
+  if (bigger >= 0) {
+    size_t size;
+    char *p = cache_take(bigger, &size);
+    cache_put(p + n, size - n); /* size - n > n >= ZS_BIG: worth keeping */
+    *mapped = n;
     return p;
+  }
+  if (smaller >= 0) {
+    size_t size;
+    void *p = cache_take(smaller, &size);
+    void *q = mremap(p, size, n, MREMAP_MAYMOVE);
+    if (q != MAP_FAILED) {
+      *mapped = n;
+      return q;
+    }
+    munmap(p, size);
   }
   void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
@@ -72,25 +101,26 @@ static void *big_map(size_t n, size_t *mapped) {
   return p;
 }
 
-static void big_unmap(void *p, size_t mapped) {
-  if (mapped <= ZS_CACHE_MAX / 4) {
-    /* evict the oldest-looking (first found) blocks until it fits */
-    for (int i = 0; i < ZS_CACHE_SLOTS && cache_bytes + mapped > ZS_CACHE_MAX; i++)
-      if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache_bytes -= cache[i].size; cache[i].p = NULL; }
-    int slot = -1;
-    for (int i = 0; i < ZS_CACHE_SLOTS && slot < 0; i++) if (!cache[i].p) slot = i;
-    if (slot < 0) { /* full: replace the smallest */
-      slot = 0;
-      for (int i = 1; i < ZS_CACHE_SLOTS; i++) if (cache[i].size < cache[slot].size) slot = i;
-      munmap(cache[slot].p, cache[slot].size);
-      cache_bytes -= cache[slot].size;
-    }
-    cache[slot].p = p;
-    cache[slot].size = mapped;
-    cache_bytes += mapped;
+/* keep a block of touched pages for later requests, or unmap it */
+static void cache_put(void *p, size_t mapped) {
+  if (mapped > ZS_CACHE_MAX / 4) {
+    munmap(p, mapped);
     return;
   }
-  munmap(p, mapped);
+  /* evict the oldest-looking (first found) blocks until it fits */
+  for (int i = 0; i < ZS_CACHE_SLOTS && cache_bytes + mapped > ZS_CACHE_MAX; i++)
+    if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache_bytes -= cache[i].size; cache[i].p = NULL; }
+  int slot = -1;
+  for (int i = 0; i < ZS_CACHE_SLOTS && slot < 0; i++) if (!cache[i].p) slot = i;
+  if (slot < 0) { /* full: replace the smallest */
+    slot = 0;
+    for (int i = 1; i < ZS_CACHE_SLOTS; i++) if (cache[i].size < cache[slot].size) slot = i;
+    munmap(cache[slot].p, cache[slot].size);
+    cache_bytes -= cache[slot].size;
+  }
+  cache[slot].p = p;
+  cache[slot].size = mapped;
+  cache_bytes += mapped;
 }
 
 /* Big blocks carry their mapped size in a header so that frees and
@@ -112,7 +142,7 @@ static size_t big_size(void *p) {
 }
 
 static void big_free(void *p) {
-  if (p) big_unmap((char *)p - HDR, big_size(p));
+  if (p) cache_put((char *)p - HDR, big_size(p));
 }
 
 /* release the cache (the state is closing) */
