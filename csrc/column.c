@@ -28,6 +28,7 @@ zs_col *zs_col_push(lua_State *L, zs_type t, int64_t n, int dict_idx) {
   c->data = NULL;
   c->bytes = 0;
   c->dict = NULL;
+  c->range_known = 0;
   luaL_setmetatable(L, ZS_COLUMN);
   if (t == ZS_STR) {
     if (dict_idx) {
@@ -57,6 +58,65 @@ void zs_col_resize(lua_State *L, zs_col *c, int64_t n) {
 }
 
 zs_col *zs_col_check(lua_State *L, int idx) { return luaL_checkudata(L, idx, ZS_COLUMN); }
+
+/* ---- value range (grouping by small int ranges) ---- */
+
+typedef struct {
+  const zs_col *c;
+  int64_t lo[64], hi[64];
+} range_ctx;
+
+static void value_range_body(void *arg, int64_t from, int64_t to, int part) {
+  range_ctx *x = arg;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  if (x->c->type == ZS_INT) {
+    const int64_t *v = x->c->data;
+    for (int64_t i = from; i < to; i++) {
+      if (v[i] == ZS_NA_INT) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else {
+    const int32_t *v = x->c->data;
+    for (int64_t i = from; i < to; i++) {
+      if (v[i] == ZS_NA_DATE) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  }
+  x->lo[part] = lo;
+  x->hi[part] = hi;
+}
+
+void zs_col_range(zs_col *c, int64_t *lo, int64_t *hi) {
+  if (c->range_known) {
+    *lo = c->lo;
+    *hi = c->hi;
+    return;
+  }
+  int64_t n = c->n;
+  range_ctx x;
+  x.c = c;
+  int parts = zs_threads_for(n);
+  zs_parallel(n, parts, value_range_body, &x);
+  *lo = INT64_MAX;
+  *hi = INT64_MIN;
+  for (int p = 0; p < parts; p++) {
+    if (x.lo[p] < *lo) *lo = x.lo[p];
+    if (x.hi[p] > *hi) *hi = x.hi[p];
+  }
+  zs_col_set_range(c, *lo, *hi);
+  *lo = c->lo;
+  *hi = c->hi;
+}
+
+void zs_col_set_range(zs_col *c, int64_t lo, int64_t hi) {
+  if (lo > hi) lo = hi = 0; /* no value at all */
+  c->lo = lo;
+  c->hi = hi;
+  c->range_known = 1;
+}
+
 
 typedef struct {
   int32_t *codes;

@@ -71,6 +71,7 @@ typedef struct {
   int to_str;        /* a value did not fit: re-read as str in pass 2 */
   int64_t n;         /* rows stored (NA included) */
   zs_dict dict;      /* chunk-local dictionary (malloc) */
+  int64_t lo, hi;    /* range of the int or date values stored (lo > hi: none) */
 } colstate;
 
 typedef struct {
@@ -380,6 +381,13 @@ static int infer_field(const reader *R, const field *f) {
   return ZS_STR;
 }
 
+/* the range of a column's values comes for free while they are parsed
+ * (grouping by an int key needs it: zs_col_range) */
+static inline void note_range(colstate *cs, int64_t v) {
+  cs->lo = v < cs->lo ? v : cs->lo;
+  cs->hi = v > cs->hi ? v : cs->hi;
+}
+
 /* convert f to type t and store it; 0 on success, 1 if it does not fit */
 static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const field *f) {
   switch (t) {
@@ -394,6 +402,7 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
     if (f->quoted && R->fixed[k] != ZS_INT) return 1;
     if (!zs_parse_int(f->s, f->len, R->decimal_comma, &v)) return 1;
     *(int64_t *)slot(R, ch, k, row, 8) = v;
+    note_range(&ch->cols[k], v);
     return 0;
   }
   case ZS_FLOAT: {
@@ -420,6 +429,7 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
     if (f->quoted && R->fixed[k] != ZS_DATE) return 1;
     if (!zs_parse_date(f->s, f->len, &v)) return 1;
     *(int32_t *)slot(R, ch, k, row, 4) = v;
+    note_range(&ch->cols[k], v);
     return 0;
   }
   default: return 1;
@@ -959,6 +969,19 @@ static void compact(lua_State *L, reader *R, zs_col *col, int k, int t, const ch
   }
 }
 
+/* The range of int or date column k, from the chunks' ranges, when every
+ * chunk stored its values as type t (or has none). */
+static void record_range(const reader *R, zs_col *col, int k, int t) {
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (int c = 0; c < R->nchunks; c++) {
+    const colstate *cs = &R->chunks[c].cols[k];
+    if (cs->type != t && cs->type != T_UNKNOWN) return;
+    lo = cs->lo < lo ? cs->lo : lo;
+    hi = cs->hi > hi ? cs->hi : hi;
+  }
+  zs_col_set_range(col, lo, hi);
+}
+
 /* ---- the parse ----------------------------------------------------------------------- */
 
 static int nthreads_for(size_t bytes, int requested) {
@@ -981,6 +1004,8 @@ static void setup_chunk(lua_State *L, reader *R, chunk *ch) {
   ch->cols = xcalloc(L, (size_t)R->nout, sizeof *ch->cols);
   for (int k = 0; k < R->nout; k++) {
     ch->cols[k].type = R->fixed[k];
+    ch->cols[k].lo = INT64_MAX;
+    ch->cols[k].hi = INT64_MIN;
     zs_dict_init(&ch->cols[k].dict, zs_sysalloc, NULL);
   }
 }
@@ -1243,6 +1268,7 @@ static int parse(lua_State *L, reader *R) {
         at += R->chunks[c].nrows;
       }
     }
+    if ((t == ZS_INT || t == ZS_DATE) && !R->needs_pass2[k]) record_range(R, col, k, t);
     /* the buffer held capacity * 8 bytes */
     col->n = capacity * 8 / (int64_t)zs_type_width((zs_type)t);
     col->bytes = (size_t)capacity * 8;

@@ -172,49 +172,6 @@ static void encode_sorted(lua_State *L, int gidx, zs_keyenc *e, int64_t n) {
   anchor(L, gidx);
 }
 
-typedef struct {
-  const zs_col *c;
-  int64_t lo[64], hi[64];
-} range_ctx;
-
-static void value_range_body(void *arg, int64_t from, int64_t to, int part) {
-  range_ctx *x = arg;
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  if (x->c->type == ZS_INT) {
-    const int64_t *v = x->c->data;
-    for (int64_t i = from; i < to; i++) {
-      if (v[i] == ZS_NA_INT) continue;
-      lo = v[i] < lo ? v[i] : lo;
-      hi = v[i] > hi ? v[i] : hi;
-    }
-  } else {
-    const int32_t *v = x->c->data;
-    for (int64_t i = from; i < to; i++) {
-      if (v[i] == ZS_NA_DATE) continue;
-      lo = v[i] < lo ? v[i] : lo;
-      hi = v[i] > hi ? v[i] : hi;
-    }
-  }
-  x->lo[part] = lo;
-  x->hi[part] = hi;
-}
-
-/* smallest and largest non-NA value of an int or date column (0, 0 when
- * there is none), on all threads */
-static void value_range(const zs_col *c, int64_t n, int64_t *lo, int64_t *hi) {
-  range_ctx x;
-  x.c = c;
-  int parts = zs_threads_for(n);
-  zs_parallel(n, parts, value_range_body, &x);
-  *lo = INT64_MAX;
-  *hi = INT64_MIN;
-  for (int p = 0; p < parts; p++) {
-    if (x.lo[p] < *lo) *lo = x.lo[p];
-    if (x.hi[p] > *hi) *hi = x.hi[p];
-  }
-  if (*lo > *hi) *lo = *hi = 0; /* no value at all */
-}
-
 static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t n) {
   memset(e, 0, sizeof *e);
   e->col = c;
@@ -232,7 +189,7 @@ static void encode_key(lua_State *L, int gidx, zs_keyenc *e, zs_col *c, int64_t 
   case ZS_INT:
   case ZS_DATE: {
     int64_t lo, hi;
-    value_range(c, n, &lo, &hi);
+    zs_col_range(c, &lo, &hi);
     uint64_t range = (uint64_t)hi - (uint64_t)lo + 1;
     uint64_t limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
     if (range <= limit && range < UINT32_MAX) {

@@ -126,6 +126,8 @@ typedef struct zs_col {
   void *data;      /* n elements of zs_type_width(type) bytes */
   size_t bytes;    /* allocated size of data */
   zs_dict *dict;   /* ZS_STR: dictionary, kept alive as user value 1 */
+  int range_known; /* int, date: lo and hi are known (see zs_col_range) */
+  int64_t lo, hi;
 } zs_col;
 
 #define ZS_COLUMN "zonestat.Column"
@@ -151,6 +153,14 @@ void zs_col_set_lua(lua_State *L, zs_col *c, int64_t i, int idx, const char *wha
 /* push a column built from the Lua array at idx (n values; type t or -1 to
  * infer); `name` is used in errors */
 zs_col *zs_col_from_table(lua_State *L, int idx, lua_Integer n, int t, const char *name);
+
+/* smallest and largest non-NA value of an int or date column (0, 0 when
+ * it has none); computed once, on all threads, then kept: columns never
+ * change once built */
+void zs_col_range(zs_col *c, int64_t *lo, int64_t *hi);
+/* record the range of an int or date column being built (lo > hi: no
+ * value), as its builder saw it */
+void zs_col_set_range(zs_col *c, int64_t lo, int64_t hi);
 
 /* element i (0-based) is NA */
 int zs_col_isna(const zs_col *c, int64_t i);

@@ -313,6 +313,36 @@ describe("read_csv / parse_csv", function()
       assert.same({ "int", "float", "str", "str" }, one:types())
     end)
 
+    it("notes int and date ranges while parsing that group as a rescan does", function()
+      -- The reader records each int and date column's range as it parses
+      -- (chunks on several threads, NA, negatives, an extreme in one chunk
+      -- only, an int column widened to float late); grouping uses it.  The
+      -- same frame rebuilt from Lua tables has its range found by a scan.
+      local lines = { "k,d,w,z" }
+      for i = 1, 40000 do
+        local k = (i % 11 == 0) and "" or tostring(i % 37 - 18)
+        if i == 39000 then k = "-5000" end
+        local w = (i == 35000) and "2.5" or tostring(i % 5)
+        local z = (i % 3 == 0) and "" or tostring(7 + i % 2)
+        lines[#lines + 1] = string.format("%s,2024-%02d-%02d,%s,%s", k, 1 + i % 12, 1 + i % 28, w, z)
+      end
+      local path = util.tmpfile("ranges.csv", table.concat(lines, "\n") .. "\n")
+      local old = zs.set_threads(3)
+      local f = assert(zs.read_csv(path))
+      zs.set_threads(old)
+      assert.same({ "int", "date", "float", "int" }, f:types())
+      local cols = {}
+      for _, name in ipairs(f:names()) do cols[name] = zs.column(f:column(name):totable(), f:column(name):type()) end
+      local rebuilt = zs.frame(cols, f:names())
+      for _, key in ipairs({ "k", "d", "z" }) do
+        local a = f:group_by(key):agg(zs.count():as("n"))
+        local b = rebuilt:group_by(key):agg(zs.count():as("n"))
+        util.assert_frames_equal(b, a)
+      end
+      util.assert_frames_equal(rebuilt:group_by("k", "z"):agg(zs.count()), f:group_by("k", "z"):agg(zs.count()))
+      assert.equals(-5000, f:column("k"):min())
+    end)
+
     it("finds a text value late in a numeric column (second pass)", function()
       local lines = { "a,b" }
       for i = 1, 50000 do lines[#lines + 1] = i .. "," .. i end

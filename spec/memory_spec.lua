@@ -39,10 +39,12 @@ describe("memory", function()
     -- every column built must keep its own values.
     local col = zs.col
     for _, n in ipairs({ 600000, 150000, 140000, 900000, 200000, 1000000, 130000 }) do
-      local ints = {}
-      for i = 1, n do ints[i] = i end
-      local f = zs.frame({ a = ints })
-      ints = nil
+      local f
+      do
+        local ints = {}
+        for i = 1, n do ints[i] = i end
+        f = zs.frame({ a = ints })
+      end
       collectgarbage()
       collectgarbage() -- the previous round's blocks go back to the cache
       local g = f:mutate { b = col("a") * 3, c = col("a") + 7, d = col("a") % 5 }
