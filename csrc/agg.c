@@ -51,6 +51,14 @@ typedef struct {
 
 static void *scratch(lua_State *L, size_t n, size_t size) { return zs_scratch(L, n, size); }
 
+/* The value under the top (a result) is scratch the kernel is done with:
+ * free its buffer now, so that the next kernel reuses those pages, and
+ * drop it. */
+static void drop_scratch_under(lua_State *L) {
+  zs_release_scratch(L, lua_gettop(L) - 1); /* the result on top is no scratch */
+  lua_remove(L, -2);
+}
+
 static int is_numeric(const zs_col *c) { return c->type == ZS_INT || c->type == ZS_FLOAT || c->type == ZS_BOOL; }
 
 /* value of a numeric element as double (NA: NaN) */
@@ -89,6 +97,9 @@ enum { PLAN_PARTIALS, PLAN_RANGES, PLAN_SEGMENTS };
 typedef struct sums_ctx {
   const int32_t *gid;  /* or a str key's codes, NA negative (PARTIALS only) */
   int32_t na_gid;      /* with codes: the group of NA; else -1 */
+  const int64_t *key;  /* or key-read groups' key (PARTIALS only; gid NULL) */
+  uint64_t key_min;
+  int64_t key_na;      /* with key: the code of NA */
   const zs_col *c;    /* NULL: count rows */
   int64_t n, G;
   int plan;
@@ -99,6 +110,7 @@ typedef struct sums_ctx {
   __int128 *isum;     /* int and bool columns: the merged sums */
   int64_t *isum64;    /* per part: int64 sums, exact unless the part overflowed */
   int overflow[64];   /* per part: an int64 sum overflowed, use 128 bits */
+  int cannot_overflow; /* int column whose range bounds every sum within int64 */
   double *fsum, *fcomp;
 } sums_ctx;
 
@@ -175,6 +187,15 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
       neumaier(&sum[k], &comp[k], v[i]);                                      \
       cnt[k]++;                                                               \
     }                                                                         \
+  } else if (c->type == ZS_INT && x->cannot_overflow) {                      \
+    const int64_t *v = c->data;                                               \
+    int64_t *sum = x->isum64 + base;                                          \
+    for (int64_t i = rfrom; i < rto; i++) {                                   \
+      if (v[i] == ZS_NA_INT) continue;                                        \
+      int64_t k = GROUP(i);                                                   \
+      sum[k] += v[i];                                                         \
+      cnt[k]++;                                                               \
+    }                                                                         \
   } else if (c->type == ZS_INT) {                                             \
     const int64_t *v = c->data;                                               \
     int64_t *sum = x->isum64 + base;                                          \
@@ -201,14 +222,21 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
 #define GROUP_AS_IS(i) gid[i]
 #define GROUP_OR_NA(i) (gid[i] < 0 ? na_gid : gid[i])
 #define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
+#define GROUP_OF_KEY(i) (key[i] == ZS_NA_INT ? key_na : (int64_t)((uint64_t)key[i] - key_min))
   int32_t na_gid = x->na_gid;
-  if (x->plan == PLAN_PARTIALS && na_gid >= 0) {
+  const int64_t *key = x->key;
+  uint64_t key_min = x->key_min;
+  int64_t key_na = x->key_na;
+  if (key) {
+    SUMS_LOOPS(GROUP_OF_KEY)
+  } else if (x->plan == PLAN_PARTIALS && na_gid >= 0) {
     SUMS_LOOPS(GROUP_OR_NA)
   } else if (x->plan == PLAN_PARTIALS) {
     SUMS_LOOPS(GROUP_AS_IS)
   } else {
     SUMS_LOOPS(GROUP_OF)
   }
+#undef GROUP_OF_KEY
 #undef GROUP_OF
 #undef GROUP_OR_NA
 #undef GROUP_AS_IS
@@ -264,6 +292,15 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
+/* An int column whose range is known and small enough that no sum of its
+ * n values, in any order, leaves int64: n * max(|lo|, |hi|) <= INT64_MAX.
+ * (Unknown range: the sums are checked row by row instead.) */
+static int sums_fit_int64(const zs_col *c) {
+  if (!c->range_known) return 0;
+  uint64_t m = c->hi > -c->lo ? (uint64_t)c->hi : (uint64_t)-c->lo; /* lo > INT64_MIN (NA) */
+  return m == 0 || (uint64_t)c->n <= (uint64_t)INT64_MAX / m;
+}
+
 /* The plan and the zeroed accumulators of a sums pass over column c (NULL:
  * count rows); pushes one scratch userdata holding them; returns the
  * number of parts to run. */
@@ -274,12 +311,20 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->G = g->ngroups;
   int parts = pass_plan(g, &x->plan, &x->stride);
   x->na_gid = -1;
-  /* parts over rows read a str key's codes as they are, NA included */
-  if (x->plan == PLAN_PARTIALS) x->gid = zs_group_codes(g, &x->na_gid);
+  x->cannot_overflow = c && c->type == ZS_INT && sums_fit_int64(c);
+  /* parts over rows read a str key's codes as they are, NA included, or
+   * the key of key-read groups */
+  if (x->plan == PLAN_PARTIALS && g->key && !g->gid_ready) {
+    x->key = g->key;
+    x->key_min = (uint64_t)g->key_min;
+    x->key_na = g->key_card - 1;
+  } else if (x->plan == PLAN_PARTIALS) {
+    x->gid = zs_group_codes(g, &x->na_gid);
+  }
   if (x->plan == PLAN_SEGMENTS) {
     x->order = g->order;
     x->seg = g->seg;
-  } else if (!x->gid) {
+  } else if (!x->gid && !x->key) {
     x->gid = zs_group_gid(g);
   }
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
@@ -372,35 +417,64 @@ static void fused_sums_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
+static int is_sums_op(agg_op op) { return op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE; }
+
+/* keep the entries of the codes with rows (key-read groups) in the merged
+ * sums of x, in order */
+static void keep_sums(sums_ctx *x, const int64_t *rows, int64_t ncodes) {
+  int64_t j = 0;
+  for (int64_t c = 0; c < ncodes; c++) {
+    if (rows[c] == 0) continue;
+    x->cnt[j] = x->cnt[c];
+    if (x->isum) x->isum[j] = x->isum[c];
+    if (x->fsum) x->fsum[j] = x->fsum[c];
+    j++;
+  }
+  x->G = j;
+}
+
 /* When two or more specs are count/sum/mean/share and the plan cuts rows
  * into parts, make their sums in one pass and point spec->pre at them.
- * Pushes m + 1 scratch userdata (or nothing when there is nothing to fuse),
+ * Key-read groups (every spec is one of these) always come here: their
+ * sums are made per code with the rows of each code counted alongside,
+ * then the codes without rows are dropped from the groups and the sums.
+ * Pushes the scratch userdata (or nothing when there is nothing to fuse),
  * which the caller keeps on its stack while it uses the sums. */
 static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   int m = 0;
-  for (int k = 0; k < ns; k++) {
-    agg_op op = specs[k].op;
-    m += op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE;
-  }
+  for (int k = 0; k < ns; k++) m += is_sums_op(specs[k].op);
   int plan;
   int64_t stride;
   int parts = pass_plan(g, &plan, &stride);
-  if (m < 2 || plan != PLAN_PARTIALS) return;
-  sums_ctx *ctx = zs_scratch(L, (size_t)m, sizeof(sums_ctx) + sizeof(sums_ctx *));
-  sums_ctx **xs = (sums_ctx **)(ctx + m);
+  int by_key = g->key != NULL;
+  if (!by_key && (m < 2 || plan != PLAN_PARTIALS)) return;
+  int total = m + by_key; /* key-read groups: the rows of each code last */
+  sums_ctx *ctx = zs_scratch(L, (size_t)total, sizeof(sums_ctx) + sizeof(sums_ctx *));
+  sums_ctx **xs = (sums_ctx **)(ctx + total);
   int j = 0;
   for (int k = 0; k < ns; k++) {
-    agg_op op = specs[k].op;
-    if (!(op == OP_COUNT || op == OP_SUM || op == OP_MEAN || op == OP_SHARE)) continue;
+    if (!is_sums_op(specs[k].op)) continue;
     xs[j] = &ctx[j];
     parts = sums_prepare(L, g, specs[k].col, xs[j]); /* pushes the accumulators */
     specs[k].pre = xs[j++];
   }
-  fused_ctx f = {xs, m};
-  zs_parallel(g->n, parts, fused_sums_body, &f);
-  j = 0;
-  for (int k = 0; k < ns; k++)
-    if (specs[k].pre) sums_finish(g, specs[k].col, xs[j++], parts);
+  if (by_key) {
+    xs[m] = &ctx[m];
+    parts = sums_prepare(L, g, NULL, xs[m]);
+  }
+  if (plan == PLAN_PARTIALS) {
+    fused_ctx f = {xs, total};
+    zs_parallel(g->n, parts, fused_sums_body, &f);
+  } else { /* ranges of groups (few rows): one pass per spec */
+    for (j = 0; j < total; j++) zs_parallel(g->ngroups, parts, sums_body, xs[j]);
+  }
+  for (j = 0; j < total; j++) sums_finish(g, xs[j]->c, xs[j], parts);
+  if (by_key) {
+    const int64_t *rows = xs[m]->cnt;
+    int64_t ncodes = g->ngroups;
+    for (j = 0; j < m; j++) keep_sums(xs[j], rows, ncodes);
+    zs_group_keep_codes(L, g, rows);
+  }
 }
 
 /* The sums of spec s: made by fuse_sums, or made now.  Pushes one value
@@ -421,7 +495,7 @@ static void k_count(lua_State *L, zs_groups *g, const spec *s) {
   spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
   memcpy(out->data, x.cnt, (size_t)g->ngroups * sizeof(int64_t));
-  lua_remove(L, -2);
+  drop_scratch_under(L);
 }
 
 static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
@@ -441,7 +515,7 @@ static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
       sum[k] = (int64_t)x.isum[k];
     }
   }
-  lua_remove(L, -2);
+  drop_scratch_under(L);
 }
 
 /* group means into out (NaN where no value); cnt gets counts (G entries);
@@ -457,6 +531,7 @@ static void group_means(lua_State *L, zs_groups *g, const spec *s, const zs_col 
     else if (c->type == ZS_FLOAT) out[k] = x.fsum[k] / (double)x.cnt[k];
     else out[k] = zs_mean128(x.isum[k], x.cnt[k]);
   }
+  zs_release_scratch(L, lua_gettop(L)); /* the sums: reusable at once */
   lua_pop(L, 1);
 }
 
@@ -465,7 +540,7 @@ static void k_mean(lua_State *L, zs_groups *g, const spec *s) {
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   group_means(L, g, s, s->col, out->data, cnt);
-  lua_remove(L, -2);
+  drop_scratch_under(L);
 }
 
 static void k_share(lua_State *L, zs_groups *g, const spec *s) {
@@ -479,7 +554,7 @@ static void k_share(lua_State *L, zs_groups *g, const spec *s) {
   for (int64_t k = 0; k < G; k++) if (x.cnt[k]) neumaier(&total, &comp, v[k]);
   total += comp;
   for (int64_t k = 0; k < G; k++) v[k] = x.cnt[k] && total != 0 ? v[k] / total : NAN;
-  lua_remove(L, -2);
+  drop_scratch_under(L);
 }
 
 /* ---- var, sd, corr: deviations from group means ---------------------------------- */
@@ -1329,7 +1404,9 @@ static int l_group_agg(lua_State *L) {
   int has_top = 0;
   for (int k = 0; k < ns; k++) has_top |= specs[k].op == OP_TOP;
   if (has_top && ns != 1) luaL_error(L, "top must be the only aggregate of its call (it returns several rows per group)");
-  zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort); /* 8 */
+  int all_sums = !has_top;
+  for (int k = 0; k < ns; k++) all_sums &= is_sums_op(specs[k].op);
+  zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort, all_sums); /* 8: fuse_sums handles key-read groups */
   int64_t *rows = NULL, *grp = NULL, nout = g->ngroups;
   if (has_top) nout = k_top_rows(L, g, &specs[0], &rows, &grp); /* 9: rows */
   else fuse_sums(L, g, specs, ns);
@@ -1358,6 +1435,7 @@ static int l_group_agg(lua_State *L) {
       colidx[k] = cbase + 1 + k;
     }
     zs_group_key_columns(L, g, colidx);
+    zs_group_drop_keys(L, g);
     for (int k = 0; k < nk; k++) {
       zs_frame_push_name(L, 1, keypos[k]);
       lua_pushvalue(L, cbase + nk + 1 + k);
@@ -1408,7 +1486,7 @@ static int l_group_ids(lua_State *L) {
     keys[k] = f->cols[j];
     lua_pop(L, 1);
   }
-  zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort);
+  zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort, 0);
   zs_col *out = zs_col_push(L, ZS_INT, f->nrow, 0);
   int64_t *ids = out->data;
   const int32_t *gid = zs_group_gid(g);

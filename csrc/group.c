@@ -32,6 +32,9 @@ static int groups_gc(lua_State *L) {
   zs_free(L, g->gkey, g->gkey_bytes);
   zs_free(L, g->order, g->order_bytes);
   zs_free(L, g->seg, g->seg_bytes);
+  zs_free(L, g->keymap, g->keymap_bytes);
+  g->keymap = NULL;
+  g->keymap_bytes = 0;
   g->gid = NULL;
   g->first = NULL;
   g->gkey = NULL;
@@ -655,8 +658,25 @@ static void gid_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t j = g->seg[k]; j < g->seg[k + 1]; j++) g->gid[g->order[j]] = (int32_t)k;
 }
 
+typedef struct {
+  const zs_groups *g;
+} key_gid_ctx;
+
+static void key_gid_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  const zs_groups *g = ((key_gid_ctx *)arg)->g;
+  const int64_t *key = g->key;
+  uint64_t lo = (uint64_t)g->key_min;
+  int32_t na = g->keymap[g->key_card - 1];
+  for (int64_t i = from; i < to; i++) g->gid[i] = key[i] == ZS_NA_INT ? na : g->keymap[(uint64_t)key[i] - lo];
+}
+
 const int32_t *zs_group_gid(zs_groups *g) {
-  if (!g->gid_ready && g->codes) {
+  if (!g->gid_ready && g->key) {
+    key_gid_ctx y = {g};
+    zs_parallel(g->n, zs_threads_for(g->n), key_gid_body, &y);
+    g->gid_ready = 1;
+  } else if (!g->gid_ready && g->codes) {
     na_codes_ctx y = {g->codes, g->gid, g->codes_na};
     zs_parallel(g->n, zs_threads_for(g->n), codes_with_na_body, &y);
     g->gid_ready = 1;
@@ -723,9 +743,48 @@ static double distinct_share(lua_State *L, const uint64_t *keys, int64_t n) {
   return m ? (double)d / (double)m : 0;
 }
 
+/* Key-read groups: every code of the single int key a group for now; the
+ * kernels that can read the key themselves skip making gid. */
+#define BY_KEY_MAX_SHARE 16 /* codes at most n / 16: sums cut rows into parts */
+
+static int group_by_key(lua_State *L, zs_groups *g) {
+  const zs_keyenc *e = &g->enc[0];
+  if (g->nk != 1 || e->kind != ENC_OFFSET || e->col->type != ZS_INT || e->card > (uint64_t)(g->n / BY_KEY_MAX_SHARE))
+    return 0;
+  int64_t card = (int64_t)e->card;
+  set_groups(L, g, card);
+  g->keymap_bytes = zs_mulsize(L, (size_t)card, sizeof(int32_t));
+  g->keymap = zs_realloc(L, NULL, 0, g->keymap_bytes);
+  for (int64_t c = 0; c < card; c++) {
+    g->gkey[c] = (uint64_t)c;
+    g->keymap[c] = (int32_t)c;
+  }
+  g->key = e->col->data;
+  g->key_min = e->min;
+  g->key_card = card;
+  g->gid_ready = 0; /* made from the key if a kernel asks (zs_group_gid) */
+  return 1;
+}
+
+int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows) {
+  int64_t ng = 0;
+  for (int64_t c = 0; c < g->key_card; c++) {
+    g->keymap[c] = rows[c] > 0 ? (int32_t)ng : -1;
+    if (rows[c] > 0) g->gkey[ng++] = (uint64_t)c;
+  }
+  set_groups(L, g, ng);
+  g->gid_ready = 0; /* any gid made so far numbered every code */
+  if (g->first) {
+    zs_free(L, g->first, g->first_bytes);
+    g->first = NULL;
+    g->first_ready = 0;
+  }
+  return ng;
+}
+
 /* ---- entry points -------------------------------------------------------------------- */
 
-zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort) {
+zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort, int by_key) {
   if (n > INT32_MAX) luaL_error(L, "group_by: at most %d rows", INT32_MAX);
   zs_groups *g = groups_push(L, n);
   int gidx = lua_gettop(L);
@@ -755,6 +814,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   }
   uint64_t direct_limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
   if (fits && P <= direct_limit && P <= (uint64_t)INT32_MAX) {
+    if (sort && by_key && group_by_key(L, g)) return g;
     if (!(sort && group_by_codes(L, g))) group_direct(L, g, P, sort);
     return g;
   }
@@ -894,4 +954,10 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
     zs_parallel(G, zs_threads_for(G), decode_body, &x);
     if (inv) lua_remove(L, -2);
   }
+}
+
+void zs_group_drop_keys(lua_State *L, zs_groups *g) {
+  zs_free(L, g->gkey, g->gkey_bytes);
+  g->gkey = NULL;
+  g->gkey_bytes = 0;
 }

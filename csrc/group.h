@@ -45,12 +45,28 @@ typedef struct {
   zs_keyenc *enc;     /* nk encoders (scratch kept alive by user value 1) */
   int packed;         /* gkey packs codes in bit fields (else mixed radix) */
   int decodable;      /* key values can be rebuilt from gkey */
+  /* Key-read groups (zs_group_rows with by_key): one int key of small
+   * range, not numbered in advance.  Row i belongs to code key[i] - key_min
+   * (NA: key_card - 1) and code c to group keymap[c]: at first every code
+   * is a group (ngroups = key_card, some maybe empty), until
+   * zs_group_keep_codes keeps those with rows.  Kernels may read the key
+   * instead of gid; zs_group_gid makes gid from it when asked. */
+  const int64_t *key; /* or NULL */
+  int64_t key_min, key_card;
+  int32_t *keymap;    /* key_card entries */
+  size_t keymap_bytes;
 } zs_groups;
 
 /* Group n rows by the key columns (none: one group of all rows); group ids
  * in ascending key order (NA last) when sort, else in order of first
- * appearance.  Pushes the Groups userdata. */
-zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort);
+ * appearance.  by_key: key-read groups (see above) are welcome where they
+ * apply (the caller then calls zs_group_keep_codes before using ngroups).
+ * Pushes the Groups userdata. */
+zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort, int by_key);
+
+/* Key-read groups: keep the codes with rows[c] > 0 as the groups (in code
+ * order, so still sorted).  Returns the new number of groups. */
+int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows);
 
 /* the group of each row (filled on first use when grouping sorted rows or
  * by the codes of a key with NA) */
@@ -66,5 +82,9 @@ const int64_t *zs_group_first(lua_State *L, zs_groups *g);
 /* Push one column per key with the key values of each group (in group
  * order); colidx[k] is the stack index of key k's Column userdata. */
 void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx);
+
+/* free the groups' composite keys now (after zs_group_key_columns: the
+ * aggregates do not need them), so that their pages are reused at once */
+void zs_group_drop_keys(lua_State *L, zs_groups *g);
 
 #endif

@@ -57,24 +57,26 @@ static void *cache_take(int i, size_t *size) {
 
 /* A mapping of at least n bytes (n a multiple of the page size); NULL on
  * failure.  Pages already touched are worth more than fresh ones, so in
- * this order: the best cached fit no more than twice as big; the head of
- * the smallest bigger block (its tail stays cached, as a block of its own);
- * the biggest smaller block, grown in place or moved by mremap (only the
- * added pages are fresh); a fresh mapping. */
+ * this order: the smallest cached block that holds n bytes (with its tail
+ * split off and kept as a block of its own when that is big); the biggest
+ * smaller block, grown in place or moved by mremap (only the added pages
+ * are fresh); a fresh mapping. */
 static void *big_map(size_t n, size_t *mapped) {
-  int fit = -1, bigger = -1, smaller = -1;
+  int fit = -1, smaller = -1;
   for (int i = 0; i < ZS_CACHE_SLOTS; i++) {
     if (!cache[i].p) continue;
     size_t sz = cache[i].size;
-    if (sz >= n && sz <= 2 * n && (fit < 0 || sz < cache[fit].size)) fit = i;
-    if (sz > 2 * n && (bigger < 0 || sz < cache[bigger].size)) bigger = i;
+    if (sz >= n && (fit < 0 || sz < cache[fit].size)) fit = i;
     if (sz < n && (smaller < 0 || sz > cache[smaller].size)) smaller = i;
   }
-  if (fit >= 0) return cache_take(fit, mapped);
-  if (bigger >= 0) {
+  if (fit >= 0) {
     size_t size;
-    char *p = cache_take(bigger, &size);
-    cache_put(p + n, size - n); /* size - n > n >= ZS_BIG: worth keeping */
+    char *p = cache_take(fit, &size);
+    if (size - n < ZS_BIG) {
+      *mapped = size;
+      return p;
+    }
+    cache_put(p + n, size - n);
     *mapped = n;
     return p;
   }

@@ -297,6 +297,42 @@ describe("group_by / agg", function()
     assert.same({ 4, 2, 4 }, ans:column("v_sum"):totable())
   end)
 
+  it("reads a small-range int key in place when every aggregate is a count, sum, mean or share", function()
+    -- One int key of small range with only count/sum/mean/share: the sums
+    -- are made per key value read from the key column (no group ids), and
+    -- values without rows are dropped afterwards.  Keys with gaps and NA;
+    -- 140000 rows cut the rows into parts, fewer take one range.
+    for _, n in ipairs({ 50, 4000, 140000 }) do
+      math.randomseed(n)
+      local k, x, y = {}, {}, {}
+      for r = 1, n do
+        k[r] = maybe_na(random(0, 30) * 3 - 40, 0.05) -- every third value of -40..50
+        x[r] = maybe_na(random() * 100 - 50, 0.1)
+        y[r] = maybe_na(random(-1000, 1000), 0.1)
+      end
+      local f = zs.frame({ k = k, x = x, y = y })
+      check_agg(f, { "k" }, { zs.count(), zs.count("x"):as("x_n"), zs.sum("y"), zs.sum("x"), zs.mean("x"),
+        zs.mean("y"):as("y_mean") })
+      local one = check_agg(f, { "k" }, { zs.sum("y") })
+      local shares = f:group_by("k"):agg(zs.share("y"), zs.count())
+      local total = f:column("y"):sum()
+      for gi = 1, one:nrow() do
+        local sum = one:get("y_sum", gi)
+        if sum == nil then assert.is_nil(shares:get("y_share", gi))
+        else assert.is_true(close(sum / total, shares:get("y_share", gi))) end
+      end
+      assert.equals(n, shares:column("n"):sum())
+    end
+    -- sums past int64 are redone in 128 bits: the mean stays exact, the sum raises
+    local big, key = {}, {}
+    for r = 1, 64 do big[r], key[r] = 1 << 62, r % 2 end
+    local f = zs.frame({ k = key, v = big })
+    local ans = f:group_by("k"):agg(zs.mean("v"), zs.count())
+    assert.same({ 2.0 ^ 62, 2.0 ^ 62 }, ans:column("v_mean"):totable())
+    assert.same({ 32, 32 }, ans:column("n"):totable())
+    assert.has_error(function() f:group_by("k"):agg(zs.sum("v")) end, "agg: integer overflow: a sum does not fit in int64")
+  end)
+
   it("raises on int64 overflow in sums", function()
     local f = zs.frame({ k = { 1, 1 }, v = { math.maxinteger, 1 } })
     assert.has_error(function() f:group_by("k"):agg(zs.sum("v")) end, "agg: integer overflow: a sum does not fit in int64")
