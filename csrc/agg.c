@@ -55,7 +55,7 @@ static void *scratch(lua_State *L, size_t n, size_t size) { return zs_scratch(L,
  * free its buffer now, so that the next kernel reuses those pages, and
  * drop it. */
 static void drop_scratch_under(lua_State *L) {
-  zs_release_scratch(L, lua_gettop(L) - 1); /* the result on top is no scratch */
+  zs_release_scratch_at(L, -2);
   lua_remove(L, -2);
 }
 
@@ -490,11 +490,53 @@ static void spec_sums(lua_State *L, zs_groups *g, const spec *s, const zs_col *c
 
 static int fits_int64(__int128 v) { return v > (__int128)INT64_MIN && v <= (__int128)INT64_MAX; }
 
+/* Result columns of sums, filled on all cores when there are many groups
+ * (a result's pages are fresh: each first write costs a page fault). */
+typedef struct {
+  const sums_ctx *x;
+  void *out;
+  int overflow[64]; /* per part: an int sum does not fit in int64 */
+} sums_out_ctx;
+
+static void count_out_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  sums_out_ctx *o = arg;
+  memcpy((int64_t *)o->out + from, o->x->cnt + from, (size_t)(to - from) * sizeof(int64_t));
+}
+
+static void float_sum_out_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  sums_out_ctx *o = arg;
+  double *sum = o->out;
+  for (int64_t k = from; k < to; k++) sum[k] = o->x->cnt[k] ? o->x->fsum[k] : NAN;
+}
+
+static void int_sum_out_body(void *arg, int64_t from, int64_t to, int part) {
+  sums_out_ctx *o = arg;
+  int64_t *sum = o->out;
+  for (int64_t k = from; k < to; k++) {
+    if (!o->x->cnt[k]) { sum[k] = ZS_NA_INT; continue; }
+    if (!fits_int64(o->x->isum[k])) { o->overflow[part] = 1; sum[k] = ZS_NA_INT; continue; }
+    sum[k] = (int64_t)o->x->isum[k];
+  }
+}
+
+static void sums_out(lua_State *L, int64_t G, const sums_ctx *x, zs_body body, void *out) {
+  sums_out_ctx o;
+  memset(&o, 0, sizeof o);
+  o.x = x;
+  o.out = out;
+  int parts = zs_threads_for(G);
+  zs_parallel(G, parts, body, &o);
+  for (int p = 0; p < parts; p++)
+    if (o.overflow[p]) luaL_error(L, "integer overflow: a sum does not fit in int64");
+}
+
 static void k_count(lua_State *L, zs_groups *g, const spec *s) {
   sums_ctx x;
   spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
-  memcpy(out->data, x.cnt, (size_t)g->ngroups * sizeof(int64_t));
+  sums_out(L, g->ngroups, &x, count_out_body, out->data);
   drop_scratch_under(L);
 }
 
@@ -502,19 +544,9 @@ static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   sums_ctx x;
   spec_sums(L, g, s, s->col, &x);
-  if (s->col->type == ZS_FLOAT) {
-    zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
-    double *sum = out->data;
-    for (int64_t k = 0; k < G; k++) sum[k] = x.cnt[k] ? x.fsum[k] : NAN;
-  } else {
-    zs_col *out = zs_col_push(L, ZS_INT, G, 0);
-    int64_t *sum = out->data;
-    for (int64_t k = 0; k < G; k++) {
-      if (!x.cnt[k]) { sum[k] = ZS_NA_INT; continue; }
-      if (!fits_int64(x.isum[k])) luaL_error(L, "integer overflow: a sum does not fit in int64");
-      sum[k] = (int64_t)x.isum[k];
-    }
-  }
+  int is_float = s->col->type == ZS_FLOAT;
+  zs_col *out = zs_col_push(L, is_float ? ZS_FLOAT : ZS_INT, G, 0);
+  sums_out(L, G, &x, is_float ? float_sum_out_body : int_sum_out_body, out->data);
   drop_scratch_under(L);
 }
 
@@ -531,7 +563,7 @@ static void group_means(lua_State *L, zs_groups *g, const spec *s, const zs_col 
     else if (c->type == ZS_FLOAT) out[k] = x.fsum[k] / (double)x.cnt[k];
     else out[k] = zs_mean128(x.isum[k], x.cnt[k]);
   }
-  zs_release_scratch(L, lua_gettop(L)); /* the sums: reusable at once */
+  zs_release_scratch_at(L, -1); /* the sums: reusable at once */
   lua_pop(L, 1);
 }
 
@@ -871,25 +903,39 @@ typedef struct {
 
 typedef struct {
   const int32_t *gid;
-  const uint64_t *keys;
+  const zs_col *c;
+  const int32_t *rank; /* str columns: dictionary ranks */
   int64_t G;
   int64_t *pos;   /* parts x G: counts, then where each part writes */
   uint64_t *val;
 } gather_ctx;
 
+/* sort keys made a block at a time, in a buffer that stays in the cache */
+enum { KEY_BLOCK = 2048 };
+
 static void gather_count_body(void *arg, int64_t from, int64_t to, int part) {
   gather_ctx *x = arg;
   int64_t *count = x->pos + (int64_t)part * x->G;
   memset(count, 0, (size_t)x->G * sizeof *count);
-  for (int64_t i = from; i < to; i++)
-    if (x->keys[i] != UINT64_MAX) count[x->gid[i]]++;
+  uint64_t keys[KEY_BLOCK];
+  for (int64_t b = from; b < to; b += KEY_BLOCK) {
+    int64_t e = to - b > KEY_BLOCK ? b + KEY_BLOCK : to;
+    zs_sort_keys_range(x->c, x->rank, 0, b, e, keys);
+    for (int64_t i = b; i < e; i++)
+      if (keys[i - b] != UINT64_MAX) count[x->gid[i]]++;
+  }
 }
 
 static void gather_scatter_body(void *arg, int64_t from, int64_t to, int part) {
   gather_ctx *x = arg;
   int64_t *pos = x->pos + (int64_t)part * x->G;
-  for (int64_t i = from; i < to; i++)
-    if (x->keys[i] != UINT64_MAX) x->val[pos[x->gid[i]]++] = x->keys[i];
+  uint64_t keys[KEY_BLOCK];
+  for (int64_t b = from; b < to; b += KEY_BLOCK) {
+    int64_t e = to - b > KEY_BLOCK ? b + KEY_BLOCK : to;
+    zs_sort_keys_range(x->c, x->rank, 0, b, e, keys);
+    for (int64_t i = b; i < e; i++)
+      if (keys[i - b] != UINT64_MAX) x->val[pos[x->gid[i]]++] = keys[i - b];
+  }
 }
 
 /* Each group's non-NA values (as sort keys) together, in row order:
@@ -899,9 +945,8 @@ static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   gather_ctx x;
   x.gid = zs_group_gid(g);
   x.G = G;
-  uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
-  zs_sort_keys(L, c, 0, keys);
-  x.keys = keys;
+  x.c = c;
+  x.rank = zs_sort_rank(L, c);
   int parts = zs_threads_for(n);
   if ((int64_t)parts * G > n) parts = 1;
   x.pos = scratch(L, (size_t)parts * (size_t)G, sizeof(int64_t));
@@ -919,8 +964,8 @@ static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   sg->off[G] = at;
   sg->val = x.val = scratch(L, (size_t)at, sizeof(uint64_t));
   zs_parallel(n, parts, gather_scatter_body, &x);
-  /* leave off and val on the stack; drop keys and pos */
-  lua_remove(L, -3);
+  /* leave off and val on the stack; drop pos */
+  zs_release_scratch_at(L, -3);
   lua_remove(L, -3);
 }
 
@@ -1051,6 +1096,8 @@ static void k_quantile(lua_State *L, zs_groups *g, const spec *s) {
   x.out = zs_col_push(L, keep_type ? x.c->type : ZS_FLOAT, G, 0);
   int parts = zs_threads_for(g->n);
   zs_parallel(G, G >= parts ? parts : 1, quantile_body, &x);
+  zs_release_scratch_at(L, -2); /* the gathered values and their offsets */
+  zs_release_scratch_at(L, -3);
   lua_replace(L, -3);
   lua_pop(L, 1);
 }

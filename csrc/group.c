@@ -694,6 +694,12 @@ const int32_t *zs_group_codes(const zs_groups *g, int32_t *na) {
   return g->codes;
 }
 
+static void row_numbers_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  uint32_t *row = arg;
+  for (int64_t i = from; i < to; i++) row[i] = (uint32_t)i;
+}
+
 /* sort (composite, row) pairs; runs of equal keys are the groups */
 static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   int64_t n = g->n;
@@ -702,7 +708,7 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   uint32_t *row = g->order;
   uint64_t *tk = zs_scratch(L, (size_t)n, sizeof(uint64_t) + sizeof(uint32_t));
   uint32_t *tr = (uint32_t *)(tk + n);
-  for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
+  zs_parallel(n, zs_threads_for(n), row_numbers_body, row); /* fresh pages: touched on all cores */
   radix_sort_rows(L, keys, row, tk, tr, n, bits);
   /* runs of equal keys, found in parallel: count per part, then fill */
   runs_ctx rc = {keys, row, NULL, NULL, {0}};
@@ -723,7 +729,7 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   zs_parallel(n, parts, runs_fill_body, &rc);
   g->gid_ready = 0; /* the groups' rows are in order/seg; gid and first on demand */
   g->seg[ng] = n;
-  zs_release_scratch(L, lua_gettop(L)); /* the sort's buffers, reusable at once */
+  zs_release_scratch_at(L, -1); /* the sort's buffers, reusable at once */
   lua_pop(L, 1);
 }
 
@@ -851,7 +857,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   }
   if (sort && distinct_share(L, keys, n) > 0.25) group_sorted(L, g, keys, bits);
   else group_hash(L, g, keys, sort);
-  zs_release_scratch(L, lua_gettop(L)); /* keys: reusable at once */
+  zs_release_scratch_at(L, -1); /* keys: reusable at once */
   lua_pop(L, 1);
   return g;
 }

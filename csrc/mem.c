@@ -268,16 +268,18 @@ void *zs_scratch(lua_State *L, size_t n, size_t size) {
   return b->p;
 }
 
+void zs_release_scratch_at(lua_State *L, int idx) {
+  buffer *b = luaL_testudata(L, idx, BUFFER);
+  if (b) {
+    zs_free(L, b->p, b->size);
+    b->p = NULL;
+    b->size = 0;
+  }
+}
+
 void zs_release_scratch(lua_State *L, int from) {
   int top = lua_gettop(L);
-  for (int i = from; i <= top; i++) {
-    buffer *b = luaL_testudata(L, i, BUFFER);
-    if (b) {
-      zs_free(L, b->p, b->size);
-      b->p = NULL;
-      b->size = 0;
-    }
-  }
+  for (int i = from; i <= top; i++) zs_release_scratch_at(L, i);
 }
 
 void zs_mem_open(lua_State *L) {

@@ -11,16 +11,53 @@
 
 #include "zs.h"
 
-uint64_t zs_float_key(double v) {
-  if (v == 0) v = 0.0; /* -0.0 sorts with 0.0 */
-  uint64_t b;
-  memcpy(&b, &v, 8);
-  return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
+void zs_sort_keys_range(const zs_col *c, const int32_t *rank, int desc, int64_t from, int64_t to, uint64_t *out) {
+  /* one loop per type; keys stay below UINT64_MAX, which is NA's */
+#define KEYS_LOOP(T, IS_NA, KEY)                                                  \
+  {                                                                               \
+    const T *v = c->data;                                                         \
+    for (int64_t i = from; i < to; i++) {                                         \
+      uint64_t k = KEY(v[i]);                                                     \
+      out[i - from] = IS_NA(v[i]) ? UINT64_MAX : desc ? (UINT64_MAX - 1) - k : k; \
+    }                                                                             \
+  }
+#define BOOL_NA(b) ((b) == ZS_NA_BOOL)
+#define BOOL_KEY(b) ((uint64_t)(b))
+#define INT_NA(v) ((v) == ZS_NA_INT)
+#define INT_KEY(v) (((uint64_t)(v) ^ 0x8000000000000000ULL) - 1) /* INT64_MIN is NA: 0 .. 2^64-2 */
+#define FLOAT_NA(v) isnan(v)
+#define FLOAT_KEY(v) zs_float_key(v)
+#define DATE_NA(v) ((v) == ZS_NA_DATE)
+#define DATE_KEY(v) ((uint64_t)(uint32_t)(v) ^ 0x80000000ULL)
+#define CODE_NA(v) ((v) < 0)
+#define CODE_KEY(v) ((v) < 0 ? 0 : (uint64_t)rank[v])
+  switch (c->type) {
+  case ZS_BOOL: KEYS_LOOP(int8_t, BOOL_NA, BOOL_KEY) break;
+  case ZS_INT: KEYS_LOOP(int64_t, INT_NA, INT_KEY) break;
+  case ZS_FLOAT: KEYS_LOOP(double, FLOAT_NA, FLOAT_KEY) break;
+  case ZS_DATE: KEYS_LOOP(int32_t, DATE_NA, DATE_KEY) break;
+  default: KEYS_LOOP(int32_t, CODE_NA, CODE_KEY) break;
+  }
+#undef KEYS_LOOP
+#undef BOOL_NA
+#undef BOOL_KEY
+#undef INT_NA
+#undef INT_KEY
+#undef FLOAT_NA
+#undef FLOAT_KEY
+#undef DATE_NA
+#undef DATE_KEY
+#undef CODE_NA
+#undef CODE_KEY
 }
 
-/* Sort keys of column c (n rows) into out; descending keys are complemented
- * so that the ascending order of keys is the requested order.  NA (and,
- * for floats, NaN) is UINT64_MAX: last either way.  Raises on OOM only. */
+const int32_t *zs_sort_rank(lua_State *L, zs_col *c) {
+  if (c->type != ZS_STR) return NULL;
+  const int32_t *rank = zs_dict_rank(c->dict);
+  if (!rank && c->dict->n) luaL_error(L, "not enough memory");
+  return rank;
+}
+
 typedef struct {
   const zs_col *c;
   const int32_t *rank;
@@ -31,53 +68,11 @@ typedef struct {
 static void sort_keys_body(void *arg, int64_t from, int64_t to, int part) {
   (void)part;
   keys_ctx *x = arg;
-  const zs_col *c = x->c;
-  for (int64_t i = from; i < to; i++) {
-    uint64_t k;
-    int na = 0;
-    switch (c->type) {
-    case ZS_BOOL: {
-      int8_t b = ((int8_t *)c->data)[i];
-      na = b == ZS_NA_BOOL;
-      k = (uint64_t)b;
-      break;
-    }
-    case ZS_INT: {
-      int64_t v = ((int64_t *)c->data)[i];
-      na = v == ZS_NA_INT;
-      k = ((uint64_t)v ^ 0x8000000000000000ULL) - 1; /* INT64_MIN is NA: 0 .. 2^64-2 */
-      break;
-    }
-    case ZS_FLOAT: {
-      double v = ((double *)c->data)[i];
-      na = isnan(v);
-      k = zs_float_key(v);
-      break;
-    }
-    case ZS_DATE: {
-      int32_t v = ((int32_t *)c->data)[i];
-      na = v == ZS_NA_DATE;
-      k = (uint64_t)(uint32_t)v ^ 0x80000000ULL;
-      break;
-    }
-    default: {
-      int32_t code = ((int32_t *)c->data)[i];
-      na = code < 0;
-      k = na ? 0 : (uint64_t)x->rank[code];
-    }
-    }
-    /* keys stay below UINT64_MAX, which is NA's */
-    x->out[i] = na ? UINT64_MAX : x->desc ? (UINT64_MAX - 1) - k : k;
-  }
+  zs_sort_keys_range(x->c, x->rank, x->desc, from, to, x->out + from);
 }
 
 void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
-  const int32_t *rank = NULL;
-  if (c->type == ZS_STR) {
-    rank = zs_dict_rank(c->dict);
-    if (!rank && c->dict->n) luaL_error(L, "not enough memory");
-  }
-  keys_ctx x = {c, rank, desc, out};
+  keys_ctx x = {c, zs_sort_rank(L, c), desc, out};
   zs_parallel(c->n, zs_threads_for(c->n), sort_keys_body, &x);
 }
 

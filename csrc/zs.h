@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -56,6 +57,8 @@ void *zs_scratch(lua_State *L, size_t n, size_t size);
 /* free now the big scratch buffers at stack indices from..top (they are
  * done with; their userdata stay, empty, until collected) */
 void zs_release_scratch(lua_State *L, int from);
+/* the same for the one value at idx (nothing if it is no big scratch) */
+void zs_release_scratch_at(lua_State *L, int idx);
 
 /* ---- string dictionary -------------------------------------------------- */
 
@@ -228,11 +231,20 @@ static inline double zs_mean128(__int128 sum, int64_t n) {
 /* ---- sorting (sort.c) ---------------------------------------------------- */
 
 /* order-preserving uint64 of a double (-0.0 as 0.0) */
-uint64_t zs_float_key(double v);
+static inline uint64_t zs_float_key(double v) {
+  if (v == 0) v = 0.0; /* -0.0 sorts with 0.0 */
+  uint64_t b;
+  memcpy(&b, &v, 8);
+  return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
+}
 /* sort keys of a column: ascending unsigned order is the requested order,
  * NA is UINT64_MAX (last).  Ascending keys decode as: int (k + 1) ^ 2^63,
  * date k ^ 2^31, float by inverting zs_float_key, str dictionary rank. */
 void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out);
+/* the same for rows [from, to) into out[0 .. to - from), on this thread;
+ * rank: zs_sort_rank(L, c) (str columns' dictionary ranks, else NULL) */
+void zs_sort_keys_range(const zs_col *c, const int32_t *rank, int desc, int64_t from, int64_t to, uint64_t *out);
+const int32_t *zs_sort_rank(lua_State *L, zs_col *c);
 /* stable LSD radix sorts */
 void zs_radix_sort_idx(const uint64_t *keys, int64_t *idx, int64_t *tmp, int64_t n);
 void zs_radix_sort_pairs(uint64_t *keys, int64_t *vals, uint64_t *tmpk, int64_t *tmpv, int64_t n);
