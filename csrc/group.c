@@ -752,10 +752,12 @@ static double distinct_share(lua_State *L, const uint64_t *keys, int64_t n) {
 /* Key-read groups: every code of the single int key a group for now; the
  * kernels that can read the key themselves skip making gid. */
 #define BY_KEY_MAX_SHARE 16 /* codes at most n / 16: sums cut rows into parts */
+#define BY_KEY_MAX_CODES 4096 /* the per-code sums of a part stay in the core's cache */
 
 static int group_by_key(lua_State *L, zs_groups *g) {
   const zs_keyenc *e = &g->enc[0];
-  if (g->nk != 1 || e->kind != ENC_OFFSET || e->col->type != ZS_INT || e->card > (uint64_t)(g->n / BY_KEY_MAX_SHARE))
+  if (g->nk != 1 || e->kind != ENC_OFFSET || e->col->type != ZS_INT || e->card > BY_KEY_MAX_CODES ||
+      e->card > (uint64_t)(g->n / BY_KEY_MAX_SHARE))
     return 0;
   int64_t card = (int64_t)e->card;
   set_groups(L, g, card);
