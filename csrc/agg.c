@@ -105,12 +105,13 @@ typedef struct sums_ctx {
   int plan;
   int64_t stride;     /* accumulators per part: G + one sink per range */
   const uint32_t *order;
-  const int64_t *seg;
+  const uint32_t *seg;
   int64_t *cnt;
   __int128 *isum;     /* int and bool columns: the merged sums */
   int64_t *isum64;    /* per part: int64 sums, exact unless the part overflowed */
   int overflow[64];   /* per part: an int64 sum overflowed, use 128 bits */
-  int cannot_overflow; /* int column whose range bounds every sum within int64 */
+  int no_na;          /* the column has no NA: no test, no counts (fuse_sums
+                        sets cnt to the rows of each group after the pass) */
   double *fsum, *fcomp;
 } sums_ctx;
 
@@ -178,6 +179,13 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
 #define SUMS_LOOPS(GROUP)                                                     \
   if (!c) {                                                                   \
     for (int64_t i = rfrom; i < rto; i++) cnt[GROUP(i)]++;                    \
+  } else if (c->type == ZS_FLOAT && x->no_na) {                              \
+    const double *v = c->data;                                                \
+    double *sum = x->fsum + base, *comp = x->fcomp + base;                    \
+    for (int64_t i = rfrom; i < rto; i++) {                                   \
+      int64_t k = GROUP(i);                                                   \
+      neumaier(&sum[k], &comp[k], v[i]);                                      \
+    }                                                                         \
   } else if (c->type == ZS_FLOAT) {                                           \
     const double *v = c->data;                                                \
     double *sum = x->fsum + base, *comp = x->fcomp + base;                    \
@@ -187,15 +195,15 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
       neumaier(&sum[k], &comp[k], v[i]);                                      \
       cnt[k]++;                                                               \
     }                                                                         \
-  } else if (c->type == ZS_INT && x->cannot_overflow) {                      \
+  } else if (c->type == ZS_INT && x->no_na) {                                \
     const int64_t *v = c->data;                                               \
     int64_t *sum = x->isum64 + base;                                          \
+    int ovf = 0;                                                              \
     for (int64_t i = rfrom; i < rto; i++) {                                   \
-      if (v[i] == ZS_NA_INT) continue;                                        \
       int64_t k = GROUP(i);                                                   \
-      sum[k] += v[i];                                                         \
-      cnt[k]++;                                                               \
+      ovf |= __builtin_add_overflow(sum[k], v[i], &sum[k]);                   \
     }                                                                         \
+    if (ovf) x->overflow[part] = 1;                                           \
   } else if (c->type == ZS_INT) {                                             \
     const int64_t *v = c->data;                                               \
     int64_t *sum = x->isum64 + base;                                          \
@@ -292,15 +300,6 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
-/* An int column whose range is known and small enough that no sum of its
- * n values, in any order, leaves int64: n * max(|lo|, |hi|) <= INT64_MAX.
- * (Unknown range: the sums are checked row by row instead.) */
-static int sums_fit_int64(const zs_col *c) {
-  if (!c->range_known) return 0;
-  uint64_t m = c->hi > -c->lo ? (uint64_t)c->hi : (uint64_t)-c->lo; /* lo > INT64_MIN (NA) */
-  return m == 0 || (uint64_t)c->n <= (uint64_t)INT64_MAX / m;
-}
-
 /* The plan and the zeroed accumulators of a sums pass over column c (NULL:
  * count rows); pushes one scratch userdata holding them; returns the
  * number of parts to run. */
@@ -311,7 +310,6 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->G = g->ngroups;
   int parts = pass_plan(g, &x->plan, &x->stride);
   x->na_gid = -1;
-  x->cannot_overflow = c && c->type == ZS_INT && sums_fit_int64(c);
   /* parts over rows read a str key's codes as they are, NA included, or
    * the key of key-read groups */
   if (x->plan == PLAN_PARTIALS && g->key && !g->gid_ready) {
@@ -325,7 +323,7 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
     x->order = g->order;
     x->seg = g->seg;
   } else if (!x->gid && !x->key) {
-    x->gid = zs_group_gid(g);
+    x->gid = zs_group_gid(L, g);
   }
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
   size_t per = sizeof(int64_t);
@@ -355,7 +353,7 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
 }
 
 /* merge the parts of a run of sums_body (or sums_seg_body) over x */
-static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
+static void sums_finish(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
   int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
   int64_t G = x->G;
   int overflowed = 0;
@@ -363,7 +361,7 @@ static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
   if (is_int && overflowed) {
     /* some int64 sum overflowed: add everything again in 128 bits (rare) */
     const int64_t *v = c->data;
-    x->gid = zs_group_gid((zs_groups *)g);
+    x->gid = zs_group_gid(L, g);
     for (int64_t k = 0; k < G; k++) x->isum[k] = 0;
     for (int64_t i = 0; i < x->n; i++)
       if (v[i] != ZS_NA_INT) x->isum[x->gid[i]] += v[i];
@@ -386,6 +384,11 @@ static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
   }
   if (is_float && x->fcomp)
     for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
+  if (c && c->na_state == ZS_NA_UNKNOWN && !x->no_na) { /* a by-product: all rows were counted */
+    int64_t values = 0;
+    for (int64_t k = 0; k < G; k++) values += x->cnt[k];
+    zs_col_note_na((zs_col *)c, values != x->n);
+  }
 }
 
 /* Counts (and sums, for numeric columns) per group, merged into the first
@@ -394,7 +397,7 @@ static void sums_finish(zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
 static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   int parts = sums_prepare(L, g, c, x);
   zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
-  sums_finish(g, c, x, parts);
+  sums_finish(L, g, c, x, parts);
 }
 
 /* Several count/sum/mean/share specs over the same rows cut into parts:
@@ -433,22 +436,33 @@ static void keep_sums(sums_ctx *x, const int64_t *rows, int64_t ncodes) {
   x->G = j;
 }
 
+/* A spec whose numeric column is known to have no NA needs no counts of
+ * its own: its counts are the rows of each group. */
+static int counts_are_rows(const spec *s) {
+  const zs_col *c = s->col;
+  return c && (c->type == ZS_INT || c->type == ZS_FLOAT) && c->na_state == ZS_NA_NONE;
+}
+
 /* When two or more specs are count/sum/mean/share and the plan cuts rows
  * into parts, make their sums in one pass and point spec->pre at them.
- * Key-read groups (every spec is one of these) always come here: their
- * sums are made per code with the rows of each code counted alongside,
- * then the codes without rows are dropped from the groups and the sums.
- * Pushes the scratch userdata (or nothing when there is nothing to fuse),
- * which the caller keeps on its stack while it uses the sums. */
+ * Rows are counted once alongside (the last pass context) when some
+ * column has no NA (its loop then neither tests nor counts) or the groups
+ * are key-read: those always come here (every spec is one of these), their
+ * sums made per code, then the codes without rows dropped from the groups
+ * and the sums.  Pushes the scratch userdata (or nothing when there is
+ * nothing to fuse), which the caller keeps on its stack while it uses the
+ * sums. */
 static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
-  int m = 0;
-  for (int k = 0; k < ns; k++) m += is_sums_op(specs[k].op);
+  int m = 0, row_counts = g->key != NULL;
+  for (int k = 0; k < ns; k++) {
+    m += is_sums_op(specs[k].op);
+    row_counts |= is_sums_op(specs[k].op) && counts_are_rows(&specs[k]);
+  }
   int plan;
   int64_t stride;
   int parts = pass_plan(g, &plan, &stride);
-  int by_key = g->key != NULL;
-  if (!by_key && (m < 2 || plan != PLAN_PARTIALS)) return;
-  int total = m + by_key; /* key-read groups: the rows of each code last */
+  if (!g->key && (m < 2 || plan != PLAN_PARTIALS)) return;
+  int total = m + row_counts;
   sums_ctx *ctx = zs_scratch(L, (size_t)total, sizeof(sums_ctx) + sizeof(sums_ctx *));
   sums_ctx **xs = (sums_ctx **)(ctx + total);
   int j = 0;
@@ -456,9 +470,10 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
     if (!is_sums_op(specs[k].op)) continue;
     xs[j] = &ctx[j];
     parts = sums_prepare(L, g, specs[k].col, xs[j]); /* pushes the accumulators */
+    xs[j]->no_na = row_counts && counts_are_rows(&specs[k]);
     specs[k].pre = xs[j++];
   }
-  if (by_key) {
+  if (row_counts) {
     xs[m] = &ctx[m];
     parts = sums_prepare(L, g, NULL, xs[m]);
   }
@@ -468,9 +483,12 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   } else { /* ranges of groups (few rows): one pass per spec */
     for (j = 0; j < total; j++) zs_parallel(g->ngroups, parts, sums_body, xs[j]);
   }
-  for (j = 0; j < total; j++) sums_finish(g, xs[j]->c, xs[j], parts);
-  if (by_key) {
-    const int64_t *rows = xs[m]->cnt;
+  for (j = 0; j < total; j++) sums_finish(L, g, xs[j]->c, xs[j], parts);
+  if (!row_counts) return;
+  const int64_t *rows = xs[m]->cnt;
+  for (j = 0; j < m; j++)
+    if (xs[j]->no_na) memcpy(xs[j]->cnt, rows, (size_t)g->ngroups * sizeof(int64_t));
+  if (g->key) {
     int64_t ncodes = g->ngroups;
     for (j = 0; j < m; j++) keep_sums(xs[j], rows, ncodes);
     zs_group_keep_codes(L, g, rows);
@@ -532,7 +550,23 @@ static void sums_out(lua_State *L, int64_t G, const sums_ctx *x, zs_body body, v
     if (o.overflow[p]) luaL_error(L, "integer overflow: a sum does not fit in int64");
 }
 
+static void seg_sizes_body(void *arg, int64_t from, int64_t to, int part) {
+  (void)part;
+  sums_out_ctx *o = arg;
+  const uint32_t *seg = o->x->seg;
+  int64_t *out = o->out;
+  for (int64_t k = from; k < to; k++) out[k] = (int64_t)seg[k + 1] - seg[k];
+}
+
 static void k_count(lua_State *L, zs_groups *g, const spec *s) {
+  if (!s->col && !s->pre && use_segments(g)) { /* rows gathered by group: the counts are the runs' sizes */
+    sums_ctx x;
+    memset(&x, 0, sizeof x);
+    x.seg = g->seg;
+    zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
+    sums_out(L, g->ngroups, &x, seg_sizes_body, out->data);
+    return;
+  }
   sums_ctx x;
   spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_INT, g->ngroups, 0);
@@ -603,7 +637,7 @@ typedef struct {
   const zs_col *a, *b;
   const double *ma, *mb; /* deviations mode: group means */
   const uint32_t *order;
-  const int64_t *seg;
+  const uint32_t *seg;
   int64_t n, G, stride;
   int plan;
   double *acc;           /* (parts x stride) x MW */
@@ -674,7 +708,7 @@ static void moments(lua_State *L, zs_groups *g, moments_ctx *x) {
   x->n = g->n;
   x->G = g->ngroups;
   int parts = pass_plan(g, &x->plan, &x->stride);
-  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(g);
+  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(L, g);
   x->order = g->order;
   x->seg = g->seg;
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
@@ -706,7 +740,7 @@ typedef struct {
   const int32_t *gid;
   const int64_t *a, *b; /* b NULL: one column */
   const uint32_t *order;
-  const int64_t *seg;
+  const uint32_t *seg;
   int64_t n, G, stride;
   int plan;
   __int128 *acc;        /* (parts x stride) x IW */
@@ -825,7 +859,7 @@ static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b
   x->n = g->n;
   x->G = g->ngroups;
   int parts = pass_plan(g, &x->plan, &x->stride);
-  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(g);
+  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(L, g);
   x->order = g->order;
   x->seg = g->seg;
   if (x->plan != PLAN_SEGMENTS) {
@@ -943,7 +977,7 @@ static void gather_scatter_body(void *arg, int64_t from, int64_t to, int part) {
 static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   int64_t G = g->ngroups, n = g->n;
   gather_ctx x;
-  x.gid = zs_group_gid(g);
+  x.gid = zs_group_gid(L, g);
   x.G = G;
   x.c = c;
   x.rank = zs_sort_rank(L, c);
@@ -1177,7 +1211,7 @@ static void k_extreme(lua_State *L, zs_groups *g, const spec *s, int cidx) {
     out = zs_col_push(L, c->type, G * parts, 0);
   }
   for (int64_t k = 0; k < G * parts; k++) zs_col_set_na(out, k);
-  extreme_ctx x = {zs_group_gid(g), c, G, s->op == OP_MAX, out->data};
+  extreme_ctx x = {zs_group_gid(L, g), c, G, s->op == OP_MAX, out->data};
   zs_parallel(n, parts, extreme_body, &x);
   /* merge the parts into the first G slots, then drop the rest */
   size_t w = zs_type_width(c->type);
@@ -1195,7 +1229,7 @@ static void k_extreme(lua_State *L, zs_groups *g, const spec *s, int cidx) {
 /* the row holding each group's first/last non-NA value, or -1 */
 static void k_pick(lua_State *L, zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = zs_group_gid(g);
+  const int32_t *gid = zs_group_gid(L, g);
   zs_col *c = s->col;
   int64_t *row = scratch(L, (size_t)G, sizeof(int64_t));
   for (int64_t k = 0; k < G; k++) row[k] = -1;
@@ -1210,7 +1244,7 @@ static void k_pick(lua_State *L, zs_groups *g, const spec *s, int cidx) {
 
 static void k_nunique(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups, n = g->n;
-  const int32_t *gid = zs_group_gid(g);
+  const int32_t *gid = zs_group_gid(L, g);
   uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
   zs_sort_keys(L, s->col, 0, keys);
   uint64_t nslots = 16;
@@ -1297,7 +1331,7 @@ static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
  * groups[j] gets the group of output row j. */
 static int64_t k_top_rows(lua_State *L, zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
   int64_t G = g->ngroups, n = g->n, K = s->k;
-  const int32_t *gid = zs_group_gid(g);
+  const int32_t *gid = zs_group_gid(L, g);
   uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
   zs_sort_keys(L, s->col, 1, keys); /* descending: smaller key = larger value */
   int64_t *best = scratch(L, zs_mulsize(L, (size_t)G, (size_t)(K ? K : 1)), sizeof(int64_t));
@@ -1536,7 +1570,7 @@ static int l_group_ids(lua_State *L) {
   zs_groups *g = zs_group_rows(L, keys, nk, f->nrow, sort, 0);
   zs_col *out = zs_col_push(L, ZS_INT, f->nrow, 0);
   int64_t *ids = out->data;
-  const int32_t *gid = zs_group_gid(g);
+  const int32_t *gid = zs_group_gid(L, g);
   for (int64_t i = 0; i < f->nrow; i++) ids[i] = (int64_t)gid[i] + 1;
   lua_pushinteger(L, g->ngroups);
   return 2;

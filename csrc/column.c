@@ -29,6 +29,7 @@ zs_col *zs_col_push(lua_State *L, zs_type t, int64_t n, int dict_idx) {
   c->bytes = 0;
   c->dict = NULL;
   c->range_known = 0;
+  c->na_state = ZS_NA_UNKNOWN;
   luaL_setmetatable(L, ZS_COLUMN);
   if (t == ZS_STR) {
     if (dict_idx) {
@@ -109,6 +110,8 @@ void zs_col_range(zs_col *c, int64_t *lo, int64_t *hi) {
   *lo = c->lo;
   *hi = c->hi;
 }
+
+void zs_col_note_na(zs_col *c, int has_na) { c->na_state = has_na ? ZS_NA_SOME : ZS_NA_NONE; }
 
 void zs_col_set_range(zs_col *c, int64_t lo, int64_t hi) {
   if (lo > hi) lo = hi = 0; /* no value at all */

@@ -72,6 +72,7 @@ typedef struct {
   int64_t n;         /* rows stored (NA included) */
   zs_dict dict;      /* chunk-local dictionary (malloc) */
   int64_t lo, hi;    /* range of the int or date values stored (lo > hi: none) */
+  int saw_na;        /* an NA (or NaN) was stored */
 } colstate;
 
 typedef struct {
@@ -346,7 +347,8 @@ static void *slot(const reader *R, const chunk *ch, int k, int64_t row, size_t w
   return R->base[k] + (size_t)ch->row0 * 8 + (size_t)row * width;
 }
 
-static void store_na(const reader *R, const chunk *ch, int k, int type, int64_t row) {
+static void store_na(const reader *R, chunk *ch, int k, int type, int64_t row) {
+  ch->cols[k].saw_na = 1;
   switch (type) {
   case ZS_BOOL: *(int8_t *)slot(R, ch, k, row, 1) = ZS_NA_BOOL; break;
   case ZS_INT: *(int64_t *)slot(R, ch, k, row, 8) = ZS_NA_INT; break;
@@ -415,6 +417,7 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
       return 1;
     if (!zs_parse_float(f->s, f->len, R->decimal_comma, &v) && !zs_parse_float_special(f->s, f->len, &v)) return 1;
     *(double *)slot(R, ch, k, row, 8) = v;
+    if (isnan(v)) ch->cols[k].saw_na = 1; /* "nan": NA too */
     return 0;
   }
   case ZS_BOOL: {
@@ -982,6 +985,17 @@ static void record_range(const reader *R, zs_col *col, int k, int t) {
   zs_col_set_range(col, lo, hi);
 }
 
+/* Whether column k has NA: a chunk stored one, or has rows but never saw a
+ * value (all NA). */
+static void record_na(const reader *R, zs_col *col, int k) {
+  int has_na = 0;
+  for (int c = 0; c < R->nchunks; c++) {
+    const colstate *cs = &R->chunks[c].cols[k];
+    has_na |= cs->saw_na || (cs->type == T_UNKNOWN && R->chunks[c].nrows > 0);
+  }
+  zs_col_note_na(col, has_na);
+}
+
 /* ---- the parse ----------------------------------------------------------------------- */
 
 static int nthreads_for(size_t bytes, int requested) {
@@ -1269,6 +1283,7 @@ static int parse(lua_State *L, reader *R) {
       }
     }
     if ((t == ZS_INT || t == ZS_DATE) && !R->needs_pass2[k]) record_range(R, col, k, t);
+    if (!R->needs_pass2[k]) record_na(R, col, k);
     /* the buffer held capacity * 8 bytes */
     col->n = capacity * 8 / (int64_t)zs_type_width((zs_type)t);
     col->bytes = (size_t)capacity * 8;

@@ -537,7 +537,7 @@ static val rank_of(ctx *C, val a, int node) {
     lua_pop(L, 1);
   }
   zs_groups *g = zs_group_rows(L, by, nb, n, 1, 0);
-  zs_group_gid(g);
+  zs_group_gid(L, g);
   uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));
   int64_t *idx = zs_scratch(L, (size_t)n, 2 * sizeof(int64_t));
   int64_t *tmp = idx + n;

@@ -2,10 +2,15 @@
  *
  * Each key column is encoded into order-preserving codes (group.h): a str
  * column by its dictionary's sorted order, a bool directly, an int or date
- * column by offset from its minimum when the range is small, otherwise (and
+ * column by offset from its minimum when the range (kept by the column:
+ * zs_col_range) is small, otherwise (and
  * for floats) by ranking its sorted distinct values.  NA takes the highest
  * code, so it forms its own group and sorts last.  The keys of a row combine
  * into one 64-bit composite whose order is the order of the key tuples:
+ *   - one int key of at most 4096 values whose groups only get counts and
+ *     sums (zs_group_rows with by_key): not numbered at all; the sums read
+ *     the key and index by value, and values without rows are dropped
+ *     after (key-read groups, group.h);
  *   - small combined range: mixed radix, and a direct table maps composites
  *     to group ids (assigned in key order by scanning the table);
  *   - otherwise bit fields: with many distinct keys the (composite, row)
@@ -55,10 +60,15 @@ static zs_groups *groups_push(lua_State *L, int64_t n) {
   lua_newtable(L); /* anchors the encoders' scratch */
   lua_setiuservalue(L, -2, 1);
   g->n = n;
-  g->gid_ready = 1;
-  g->gid_bytes = zs_mulsize(L, (size_t)(n ? n : 1), sizeof(int32_t));
-  g->gid = zs_realloc(L, NULL, 0, g->gid_bytes);
+  g->gid_ready = 1; /* every way of grouping fills gid or says otherwise */
   return g;
+}
+
+/* allocate gid (not filled) for the rows, unless it exists */
+static void need_gid(lua_State *L, zs_groups *g) {
+  if (g->gid) return;
+  g->gid_bytes = zs_mulsize(L, (size_t)(g->n ? g->n : 1), sizeof(int32_t));
+  g->gid = zs_realloc(L, NULL, 0, g->gid_bytes);
 }
 
 /* keep the value on top alive as long as the Groups at gidx; pops it */
@@ -333,7 +343,7 @@ const int64_t *zs_group_first(lua_State *L, zs_groups *g) {
   }
   int32_t na = 0;
   const int32_t *gid = zs_group_codes(g, &na); /* NA codes are negative */
-  if (!gid) gid = zs_group_gid(g);
+  if (!gid) gid = zs_group_gid(L, g);
   for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
   int64_t left = g->ngroups;
   for (int64_t i = 0; i < g->n && left > 0; i++) {
@@ -407,7 +417,6 @@ static int group_by_codes(lua_State *L, zs_groups *g) {
     set_groups(L, g, ng + 1);
     g->gkey[ng] = e->card - 1; /* the NA key */
   } else {
-    zs_free(L, g->gid, g->gid_bytes);
     g->gid = (int32_t *)e->col->data;
     g->gid_bytes = 0;
     g->gid_borrowed = 1;
@@ -425,6 +434,7 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t n = g->n;
   int32_t *map = zs_scratch(L, (size_t)P, sizeof(int32_t));
   memset(map, 0xff, (size_t)P * sizeof(int32_t));
+  need_gid(L, g);
   int32_t *gid = g->gid;
   int64_t ng = 0;
   direct_ctx x = {{g->enc, g->nk, 0, gid, 0}, map, gid};
@@ -478,6 +488,7 @@ static void group_hash(lua_State *L, zs_groups *g, const uint64_t *keys, int sor
   set_groups(L, g, n);
   need_first(L, g);
   uint64_t *gkey = g->gkey;
+  need_gid(L, g);
   int32_t *gid = g->gid;
   int64_t ng = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -625,7 +636,7 @@ typedef struct {
   const uint64_t *key;
   const uint32_t *row;
   uint64_t *gkey;
-  int64_t *seg;
+  uint32_t *seg;
   int64_t count[64]; /* per part: runs starting in it; then its first group */
 } runs_ctx;
 
@@ -642,7 +653,7 @@ static void runs_fill_body(void *arg, int64_t from, int64_t to, int part) {
   for (int64_t j = from; j < to; j++)
     if (j == 0 || x->key[j] != x->key[j - 1]) {
       x->gkey[k] = x->key[j];
-      x->seg[k] = j;
+      x->seg[k] = (uint32_t)j;
       k++;
     }
 }
@@ -671,7 +682,8 @@ static void key_gid_body(void *arg, int64_t from, int64_t to, int part) {
   for (int64_t i = from; i < to; i++) g->gid[i] = key[i] == ZS_NA_INT ? na : g->keymap[(uint64_t)key[i] - lo];
 }
 
-const int32_t *zs_group_gid(zs_groups *g) {
+const int32_t *zs_group_gid(lua_State *L, zs_groups *g) {
+  if (!g->gid_ready) need_gid(L, g);
   if (!g->gid_ready && g->key) {
     key_gid_ctx y = {g};
     zs_parallel(g->n, zs_threads_for(g->n), key_gid_body, &y);
@@ -722,13 +734,13 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   }
   if (ng > INT32_MAX) luaL_error(L, "too many groups");
   set_groups(L, g, ng);
-  g->seg_bytes = zs_mulsize(L, (size_t)ng + 1, sizeof(int64_t));
+  g->seg_bytes = zs_mulsize(L, (size_t)ng + 1, sizeof(uint32_t));
   g->seg = zs_realloc(L, NULL, 0, g->seg_bytes);
   rc.gkey = g->gkey;
   rc.seg = g->seg;
   zs_parallel(n, parts, runs_fill_body, &rc);
   g->gid_ready = 0; /* the groups' rows are in order/seg; gid and first on demand */
-  g->seg[ng] = n;
+  g->seg[ng] = (uint32_t)n;
   zs_release_scratch_at(L, -1); /* the sort's buffers, reusable at once */
   lua_pop(L, 1);
 }
@@ -801,6 +813,7 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   anchor(L, gidx);
   g->decodable = 1;
   if (nk == 0) { /* one group of all rows */
+    need_gid(L, g);
     memset(g->gid, 0, (size_t)n * sizeof(int32_t));
     set_groups(L, g, 1);
     need_first(L, g);

@@ -30,7 +30,7 @@ typedef struct {
 typedef struct {
   int64_t n;          /* rows */
   int64_t ngroups;
-  int32_t *gid;       /* per row: its group, 0..ngroups-1 */
+  int32_t *gid;       /* per row: its group, 0..ngroups-1 (NULL until made) */
   int gid_borrowed;   /* gid is a key column's codes (not ours to free) */
   int gid_ready;      /* gid is filled (else: from order and seg, or from codes; see zs_group_gid) */
   const int32_t *codes; /* or NULL: a str key's codes are the group ids, except */
@@ -39,7 +39,7 @@ typedef struct {
   int first_ready;    /* first[] is filled */
   uint64_t *gkey;     /* per group: its composite key (when decodable) */
   uint32_t *order;    /* rows grouped (a group's rows in row order), or NULL */
-  int64_t *seg;       /* with order: group k's rows are order[seg[k] .. seg[k+1]) */
+  uint32_t *seg;      /* with order: group k's rows are order[seg[k] .. seg[k+1]) (n < 2^31) */
   size_t gid_bytes, first_bytes, gkey_bytes, order_bytes, seg_bytes;
   int nk;
   zs_keyenc *enc;     /* nk encoders (scratch kept alive by user value 1) */
@@ -70,7 +70,7 @@ int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows);
 
 /* the group of each row (filled on first use when grouping sorted rows or
  * by the codes of a key with NA) */
-const int32_t *zs_group_gid(zs_groups *g);
+const int32_t *zs_group_gid(lua_State *L, zs_groups *g);
 
 /* Before gid is filled from a key's codes: those codes (NA negative, in
  * group *na), for kernels that can map NA themselves; else NULL. */

@@ -131,7 +131,10 @@ typedef struct zs_col {
   zs_dict *dict;   /* ZS_STR: dictionary, kept alive as user value 1 */
   int range_known; /* int, date: lo and hi are known (see zs_col_range) */
   int64_t lo, hi;
+  int na_state;    /* ZS_NA_UNKNOWN, ZS_NA_SOME or ZS_NA_NONE (see zs_col_note_na) */
 } zs_col;
+
+enum { ZS_NA_UNKNOWN, ZS_NA_SOME, ZS_NA_NONE };
 
 #define ZS_COLUMN "zonestat.Column"
 #define ZS_FRAME "zonestat.Frame"
@@ -164,6 +167,10 @@ void zs_col_range(zs_col *c, int64_t *lo, int64_t *hi);
 /* record the range of an int or date column being built (lo > hi: no
  * value), as its builder saw it */
 void zs_col_set_range(zs_col *c, int64_t lo, int64_t hi);
+
+/* record whether a built column has NA, once someone has seen all of it
+ * (its reader, or a pass that counted its non-NA values) */
+void zs_col_note_na(zs_col *c, int has_na);
 
 /* element i (0-based) is NA */
 int zs_col_isna(const zs_col *c, int64_t i);
