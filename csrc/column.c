@@ -30,6 +30,7 @@ zs_col *zs_col_push(lua_State *L, zs_type t, int64_t n, int dict_idx) {
   c->dict = NULL;
   c->range_known = 0;
   c->na_state = ZS_NA_UNKNOWN;
+  c->codes_dense = 0;
   luaL_setmetatable(L, ZS_COLUMN);
   if (t == ZS_STR) {
     if (dict_idx) {

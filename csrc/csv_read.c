@@ -1288,7 +1288,10 @@ static int parse(lua_State *L, reader *R) {
     col->n = capacity * 8 / (int64_t)zs_type_width((zs_type)t);
     col->bytes = (size_t)capacity * 8;
     zs_col_resize(L, col, total);
-    if (t == ZS_STR) zs_col_sort_dict(L, cidx); /* code order = string order: faster grouping and sorting */
+    if (t == ZS_STR) {
+      zs_col_sort_dict(L, cidx); /* code order = string order: faster grouping and sorting */
+      col->codes_dense = 1;      /* its dictionary holds the strings read, no other */
+    }
     lua_pop(L, 1);
   }
 

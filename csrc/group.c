@@ -395,20 +395,24 @@ static void codes_with_na_body(void *arg, int64_t from, int64_t to, int part) {
 static int group_by_codes(lua_State *L, zs_groups *g) {
   const zs_keyenc *e = &g->enc[0];
   if (g->nk != 1 || e->kind != ENC_STR || !e->col->dict->sorted) return 0;
-  int64_t n = g->n, nd = e->col->dict->n;
+  int64_t n = g->n, nd = e->col->dict->n, ng = 0;
   codes_ctx x;
   memset(&x, 0, sizeof x);
   x.codes = e->col->data;
-  x.used = zs_scratch(L, (size_t)nd, 1);
-  memset(x.used, 0, (size_t)nd);
-  int parts = zs_threads_for(n);
-  zs_parallel(n, parts, used_codes_body, &x);
   int has_na = 0, ok = 1;
-  for (int p = 0; p < parts; p++) has_na |= x.na[p];
-  int64_t ng = 0;
-  while (ng < nd && x.used[ng]) ng++;
-  for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
-  lua_pop(L, 1);
+  if (e->col->codes_dense && e->col->na_state != ZS_NA_UNKNOWN) { /* known without a look */
+    has_na = e->col->na_state == ZS_NA_SOME;
+    ng = nd;
+  } else {
+    x.used = zs_scratch(L, (size_t)nd, 1);
+    memset(x.used, 0, (size_t)nd);
+    int parts = zs_threads_for(n);
+    zs_parallel(n, parts, used_codes_body, &x);
+    for (int p = 0; p < parts; p++) has_na |= x.na[p];
+    while (ng < nd && x.used[ng]) ng++;
+    for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
+    lua_pop(L, 1);
+  }
   if (!ok) return 0;
   if (has_na) { /* gid is made on first use (zs_group_gid) */
     g->gid_ready = 0;

@@ -132,6 +132,7 @@ typedef struct zs_col {
   int range_known; /* int, date: lo and hi are known (see zs_col_range) */
   int64_t lo, hi;
   int na_state;    /* ZS_NA_UNKNOWN, ZS_NA_SOME or ZS_NA_NONE (see zs_col_note_na) */
+  int codes_dense; /* str: every code of the dictionary occurs (known by the builder) */
 } zs_col;
 
 enum { ZS_NA_UNKNOWN, ZS_NA_SOME, ZS_NA_NONE };
