@@ -1327,35 +1327,95 @@ static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
 /* ---- top k (long format) --------------------------------------------------------------- */
 
 /* Rows of the k largest non-NA values of each group, largest first (ties
- * in row order).  Pushes an int64 scratch of rows and returns their count;
- * groups[j] gets the group of output row j. */
+ * in row order).  Rows are cut into parts; each part keeps, per group, its
+ * best k as (descending sort key, row) in order, and the parts' lists are
+ * merged in part order, so the answer is the same for any cut. */
+typedef struct {
+  const int32_t *gid;
+  const zs_col *c;
+  const int32_t *rank;
+  int64_t G, K;
+  uint64_t *bkey; /* parts x G x K: kept keys, best first */
+  int64_t *brow;  /* parts x G x K: their rows */
+  int64_t *bcnt;  /* parts x G: how many kept */
+} top_ctx;
+
+static void top_body(void *arg, int64_t from, int64_t to, int part) {
+  top_ctx *x = arg;
+  int64_t G = x->G, K = x->K;
+  uint64_t *bkey = x->bkey + (int64_t)part * G * K;
+  int64_t *brow = x->brow + (int64_t)part * G * K, *cnt = x->bcnt + (int64_t)part * G;
+  memset(cnt, 0, (size_t)G * sizeof *cnt);
+  uint64_t keys[KEY_BLOCK];
+  for (int64_t b = from; b < to; b += KEY_BLOCK) {
+    int64_t e = to - b > KEY_BLOCK ? b + KEY_BLOCK : to;
+    zs_sort_keys_range(x->c, x->rank, 1, b, e, keys); /* descending: smaller key = larger value */
+    for (int64_t i = b; i < e; i++) {
+      uint64_t key = keys[i - b];
+      if (key == UINT64_MAX) continue;
+      int32_t k = x->gid[i];
+      uint64_t *bk = bkey + (int64_t)k * K;
+      int64_t *br = brow + (int64_t)k * K, m = cnt[k];
+      if (m == K && bk[m - 1] <= key) continue; /* not better than the worst kept (ties: earlier row wins) */
+      int64_t at = m < K ? m : K - 1;
+      while (at > 0 && bk[at - 1] > key) {
+        bk[at] = bk[at - 1];
+        br[at] = br[at - 1];
+        at--;
+      }
+      bk[at] = key;
+      br[at] = i;
+      if (m < K) cnt[k]++;
+    }
+  }
+}
+
+/* Pushes an int64 scratch of rows and returns their count; groups[j] gets
+ * the group of output row j. */
 static int64_t k_top_rows(lua_State *L, zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
   int64_t G = g->ngroups, n = g->n, K = s->k;
-  const int32_t *gid = zs_group_gid(L, g);
-  uint64_t *keys = scratch(L, (size_t)n, sizeof(uint64_t));
-  zs_sort_keys(L, s->col, 1, keys); /* descending: smaller key = larger value */
-  int64_t *best = scratch(L, zs_mulsize(L, (size_t)G, (size_t)(K ? K : 1)), sizeof(int64_t));
-  int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
-  memset(cnt, 0, (size_t)G * sizeof *cnt);
-  for (int64_t i = 0; i < n && K > 0; i++) {
-    uint64_t key = keys[i];
-    if (key == UINT64_MAX) continue;
-    int32_t k = gid[i];
-    int64_t *b = best + (int64_t)k * K, m = cnt[k];
-    if (m == K && keys[b[m - 1]] <= key) continue; /* not better than the worst kept (ties: earlier row wins) */
-    int64_t at = m < K ? m : K - 1;
-    while (at > 0 && keys[b[at - 1]] > key) { b[at] = b[at - 1]; at--; }
-    b[at] = i;
-    if (m < K) cnt[k]++;
-  }
+  top_ctx x;
+  x.gid = zs_group_gid(L, g);
+  x.c = s->col;
+  x.rank = zs_sort_rank(L, s->col);
+  x.G = G;
+  x.K = K;
+  int parts = zs_threads_for(n);
+  if (K == 0 || (int64_t)parts * G * K > n) parts = 1; /* the parts' lists stay within n entries */
+  size_t lists = zs_mulsize(L, zs_mulsize(L, (size_t)parts, (size_t)G), (size_t)(K ? K : 1));
+  x.bkey = scratch(L, lists, sizeof(uint64_t) + sizeof(int64_t));
+  x.brow = (int64_t *)(x.bkey + lists);
+  x.bcnt = scratch(L, zs_mulsize(L, (size_t)parts, (size_t)G), sizeof(int64_t));
+  if (K > 0) zs_parallel(n, parts, top_body, &x);
+  else memset(x.bcnt, 0, (size_t)parts * (size_t)G * sizeof(int64_t));
+  /* per group: the best K of the parts' lists, merged in part order */
   int64_t total = 0;
-  for (int64_t k = 0; k < G; k++) total += cnt[k];
+  for (int64_t k = 0; k < G; k++) {
+    int64_t have = 0;
+    for (int p = 0; p < parts; p++) have += x.bcnt[(int64_t)p * G + k];
+    total += have < K ? have : K;
+  }
   int64_t *rows = scratch(L, (size_t)total, 2 * sizeof(int64_t));
   int64_t *grp = rows + total, j = 0;
-  for (int64_t k = 0; k < G; k++)
-    for (int64_t m = 0; m < cnt[k]; m++) { rows[j] = best[k * K + m]; grp[j++] = k; }
-  lua_replace(L, -4); /* keep rows where keys was */
-  lua_pop(L, 2);
+  int64_t at[64];
+  for (int64_t k = 0; k < G; k++) {
+    for (int p = 0; p < parts; p++) at[p] = 0;
+    for (int64_t m = 0; m < K; m++) {
+      int best = -1;
+      uint64_t bk = 0;
+      for (int p = 0; p < parts; p++) {
+        int64_t base = ((int64_t)p * G + k) * K;
+        if (at[p] >= x.bcnt[(int64_t)p * G + k]) continue;
+        uint64_t key = x.bkey[base + at[p]];
+        if (best < 0 || key < bk) { best = p; bk = key; } /* ties: the earlier part (rows) wins */
+      }
+      if (best < 0) break;
+      rows[j] = x.brow[((int64_t)best * G + k) * K + at[best]++];
+      grp[j++] = k;
+    }
+  }
+  lua_replace(L, -3); /* keep rows where the lists were */
+  lua_pop(L, 1);
   *rows_out = rows;
   *groups_out = grp;
   return total;

@@ -346,6 +346,39 @@ describe("group_by / agg", function()
     assert.has_error(function() f:group_by("g"):agg(zs.top("v", 2), zs.sum("v")) end)
   end)
 
+  it("keeps the top k per group whatever the cut into parts (ties, NA, short groups)", function()
+    math.randomseed(5)
+    local n = 150000 -- two parts or more on two threads
+    local g, v = {}, {}
+    for r = 1, n do
+      g[r] = random(1, 60)
+      v[r] = maybe_na(random(1, 8000) / 4, 0.1) -- some ties
+    end
+    g[n], v[n] = 61, 2.5 -- a group with one value
+    local f = zs.frame({ g = g, v = v })
+    local per = {}
+    for r = 1, n do
+      if v[r] ~= NA then
+        per[g[r]] = per[g[r]] or {}
+        table.insert(per[g[r]], v[r])
+      end
+    end
+    local want_g, want_v = {}, {}
+    for k = 1, 61 do
+      table.sort(per[k], function(a, b) return a > b end)
+      for m = 1, math.min(3, #per[k]) do
+        want_g[#want_g + 1], want_v[#want_v + 1] = k, per[k][m]
+      end
+    end
+    for _, threads in ipairs({ 1, 2, 3 }) do
+      local old = zs.set_threads(threads)
+      local ans = f:group_by("g"):agg(zs.top("v", 3))
+      zs.set_threads(old)
+      assert.same(want_g, ans:column("g"):totable())
+      assert.same(want_v, ans:column("v_top"):totable())
+    end
+  end)
+
   it("computes shares of the total", function()
     local f = zs.frame({ g = { "a", "b", "a" }, v = { 1, 2, 1 } })
     local ans = f:group_by("g"):agg(zs.share("v"))
