@@ -951,6 +951,11 @@ static void gather_count_body(void *arg, int64_t from, int64_t to, int part) {
   gather_ctx *x = arg;
   int64_t *count = x->pos + (int64_t)part * x->G;
   memset(count, 0, (size_t)x->G * sizeof *count);
+  if (x->c->type == ZS_FLOAT) { /* the common case: no keys needed to count */
+    const double *v = x->c->data;
+    for (int64_t i = from; i < to; i++) count[x->gid[i]] += !isnan(v[i]);
+    return;
+  }
   uint64_t keys[KEY_BLOCK];
   for (int64_t b = from; b < to; b += KEY_BLOCK) {
     int64_t e = to - b > KEY_BLOCK ? b + KEY_BLOCK : to;
