@@ -97,9 +97,8 @@ enum { PLAN_PARTIALS, PLAN_RANGES, PLAN_SEGMENTS };
 typedef struct sums_ctx {
   const int32_t *gid;  /* or a str key's codes, NA negative (PARTIALS only) */
   int32_t na_gid;      /* with codes: the group of NA; else -1 */
-  const int64_t *key;  /* or key-read groups' key (PARTIALS only; gid NULL) */
-  uint64_t key_min;
-  int64_t key_na;      /* with key: the code of NA */
+  int by_block;        /* key-read groups: composites made a block at a time
+                          by fused_sums_body (PARTIALS only; gid NULL) */
   const zs_col *c;    /* NULL: count rows */
   int64_t n, G;
   int plan;
@@ -166,8 +165,9 @@ static part_window window_of(int plan, int64_t from, int64_t to, int part, int64
   return (part_window){from, to, 0, n, 0, G + part};
 }
 
-static void sums_body(void *arg, int64_t from, int64_t to, int part) {
-  sums_ctx *x = arg;
+/* sums of rows [from, to) for one part; blk: the groups' composites of
+ * these rows (key-read groups), else gid or the codes */
+static void sums_range(sums_ctx *x, int64_t from, int64_t to, int part, const uint32_t *blk) {
   const int32_t *gid = x->gid;
   part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
   int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
@@ -230,13 +230,10 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
 #define GROUP_AS_IS(i) gid[i]
 #define GROUP_OR_NA(i) (gid[i] < 0 ? na_gid : gid[i])
 #define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
-#define GROUP_OF_KEY(i) (key[i] == ZS_NA_INT ? key_na : (int64_t)((uint64_t)key[i] - key_min))
+#define GROUP_OF_BLOCK(i) blk[(i) - from]
   int32_t na_gid = x->na_gid;
-  const int64_t *key = x->key;
-  uint64_t key_min = x->key_min;
-  int64_t key_na = x->key_na;
-  if (key) {
-    SUMS_LOOPS(GROUP_OF_KEY)
+  if (blk) {
+    SUMS_LOOPS(GROUP_OF_BLOCK)
   } else if (x->plan == PLAN_PARTIALS && na_gid >= 0) {
     SUMS_LOOPS(GROUP_OR_NA)
   } else if (x->plan == PLAN_PARTIALS) {
@@ -244,12 +241,14 @@ static void sums_body(void *arg, int64_t from, int64_t to, int part) {
   } else {
     SUMS_LOOPS(GROUP_OF)
   }
-#undef GROUP_OF_KEY
+#undef GROUP_OF_BLOCK
 #undef GROUP_OF
 #undef GROUP_OR_NA
 #undef GROUP_AS_IS
 #undef SUMS_LOOPS
 }
+
+static void sums_body(void *arg, int64_t from, int64_t to, int part) { sums_range(arg, from, to, part, NULL); }
 
 /* PLAN_SEGMENTS: groups [from, to), each over its own rows */
 static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
@@ -312,17 +311,15 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->na_gid = -1;
   /* parts over rows read a str key's codes as they are, NA included, or
    * the key of key-read groups */
-  if (x->plan == PLAN_PARTIALS && g->key && !g->gid_ready) {
-    x->key = g->key;
-    x->key_min = (uint64_t)g->key_min;
-    x->key_na = g->key_card - 1;
+  if (x->plan == PLAN_PARTIALS && g->keymap && !g->gid_ready) {
+    x->by_block = 1;
   } else if (x->plan == PLAN_PARTIALS) {
     x->gid = zs_group_codes(g, &x->na_gid);
   }
   if (x->plan == PLAN_SEGMENTS) {
     x->order = g->order;
     x->seg = g->seg;
-  } else if (!x->gid && !x->key) {
+  } else if (!x->gid && !x->by_block) {
     x->gid = zs_group_gid(L, g);
   }
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
@@ -410,13 +407,16 @@ enum { FUSE_BLOCK = 8192 };
 typedef struct {
   sums_ctx *const *xs;
   int m;
+  const zs_groups *by_block; /* key-read groups: compose each block's composites */
 } fused_ctx;
 
 static void fused_sums_body(void *arg, int64_t from, int64_t to, int part) {
   const fused_ctx *f = arg;
+  uint32_t codes[FUSE_BLOCK];
   for (int64_t b = from; b < to; b += FUSE_BLOCK) {
     int64_t e = to - b > FUSE_BLOCK ? b + FUSE_BLOCK : to;
-    for (int j = 0; j < f->m; j++) sums_body(f->xs[j], b, e, part);
+    if (f->by_block) zs_group_block_codes(f->by_block, b, e, codes);
+    for (int j = 0; j < f->m; j++) sums_range(f->xs[j], b, e, part, f->by_block ? codes : NULL);
   }
 }
 
@@ -453,7 +453,7 @@ static int counts_are_rows(const spec *s) {
  * nothing to fuse), which the caller keeps on its stack while it uses the
  * sums. */
 static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
-  int m = 0, row_counts = g->key != NULL;
+  int m = 0, row_counts = g->keymap != NULL;
   for (int k = 0; k < ns; k++) {
     m += is_sums_op(specs[k].op);
     row_counts |= is_sums_op(specs[k].op) && counts_are_rows(&specs[k]);
@@ -461,7 +461,7 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   int plan;
   int64_t stride;
   int parts = pass_plan(g, &plan, &stride);
-  if (!g->key && (m < 2 || plan != PLAN_PARTIALS)) return;
+  if (!g->keymap && (m < 2 || plan != PLAN_PARTIALS)) return;
   int total = m + row_counts;
   sums_ctx *ctx = zs_scratch(L, (size_t)total, sizeof(sums_ctx) + sizeof(sums_ctx *));
   sums_ctx **xs = (sums_ctx **)(ctx + total);
@@ -478,7 +478,7 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
     parts = sums_prepare(L, g, NULL, xs[m]);
   }
   if (plan == PLAN_PARTIALS) {
-    fused_ctx f = {xs, total};
+    fused_ctx f = {xs, total, xs[0]->by_block ? g : NULL};
     zs_parallel(g->n, parts, fused_sums_body, &f);
   } else { /* ranges of groups (few rows): one pass per spec */
     for (j = 0; j < total; j++) zs_parallel(g->ngroups, parts, sums_body, xs[j]);
@@ -488,7 +488,7 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   const int64_t *rows = xs[m]->cnt;
   for (j = 0; j < m; j++)
     if (xs[j]->no_na) memcpy(xs[j]->cnt, rows, (size_t)g->ngroups * sizeof(int64_t));
-  if (g->key) {
+  if (g->keymap) {
     int64_t ncodes = g->ngroups;
     for (j = 0; j < m; j++) keep_sums(xs[j], rows, ncodes);
     zs_group_keep_codes(L, g, rows);

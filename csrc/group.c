@@ -7,10 +7,10 @@
  * for floats) by ranking its sorted distinct values.  NA takes the highest
  * code, so it forms its own group and sorts last.  The keys of a row combine
  * into one 64-bit composite whose order is the order of the key tuples:
- *   - one int key of at most 4096 values whose groups only get counts and
- *     sums (zs_group_rows with by_key): not numbered at all; the sums read
- *     the key and index by value, and values without rows are dropped
- *     after (key-read groups, group.h);
+ *   - small combined range (at most 16384) when the groups only get counts
+ *     and sums (zs_group_rows with by_key): not numbered at all; the sums
+ *     compose the composites of each block of rows and index by them, and
+ *     composites without rows are dropped after (key-read groups, group.h);
  *   - small combined range: mixed radix, and a direct table maps composites
  *     to group ids (assigned in key order by scanning the table);
  *   - otherwise bit fields: with many distinct keys the (composite, row)
@@ -230,17 +230,19 @@ typedef struct {
   int nk, packed;
   void *out;     /* uint32_t or uint64_t per row */
   int wide;      /* out is uint64_t */
+  int64_t base;  /* out[0] is the composite of row base (0: of row 0) */
 } compose_ctx;
 
 #define COMPOSE_LOOP(T)                                                                      \
   static void compose_##T(const compose_ctx *x, int64_t from, int64_t to) {                 \
     T *out = x->out;                                                                         \
+    int64_t base = x->base; /* out[0] is row base's */                                       \
     for (int k = 0; k < x->nk; k++) {                                                        \
       const zs_keyenc *e = &x->enc[k];                                                       \
       T na = (T)(e->card - 1), card = (T)e->card;                                            \
       int sh = e->bits;                                                                      \
       int first = k == 0, packed = x->packed;                                                \
-      /* out[i] = first ? c : packed ? out[i] << sh | c : out[i] * card + c */                \
+      /* out = first ? c : packed ? out << sh | c : out * card + c */                         \
       T mul = packed ? 0 : card;                                                             \
       (void)mul;                                                                             \
       switch (e->kind) {                                                                     \
@@ -248,7 +250,7 @@ typedef struct {
         const int32_t *codes = e->col->data, *rank = e->rank;                                \
         for (int64_t i = from; i < to; i++) {                                                \
           T c = codes[i] < 0 ? na : (T)rank[codes[i]];                                       \
-          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+          out[i - base] = first ? c : packed ? (T)(out[i - base] << sh) | c : out[i - base] * card + c;           \
         }                                                                                    \
         break;                                                                               \
       }                                                                                      \
@@ -256,7 +258,7 @@ typedef struct {
         const int8_t *b = e->col->data;                                                      \
         for (int64_t i = from; i < to; i++) {                                                \
           T c = b[i] < 0 ? na : (T)b[i];                                                     \
-          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+          out[i - base] = first ? c : packed ? (T)(out[i - base] << sh) | c : out[i - base] * card + c;           \
         }                                                                                    \
         break;                                                                               \
       }                                                                                      \
@@ -266,14 +268,14 @@ typedef struct {
           uint64_t lo = (uint64_t)e->min;                                                    \
           for (int64_t i = from; i < to; i++) {                                              \
             T c = v[i] == ZS_NA_INT ? na : (T)((uint64_t)v[i] - lo);                         \
-            out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;         \
+            out[i - base] = first ? c : packed ? (T)(out[i - base] << sh) | c : out[i - base] * card + c;         \
           }                                                                                  \
         } else {                                                                             \
           const int32_t *v = e->col->data;                                                   \
           int64_t lo = e->min;                                                               \
           for (int64_t i = from; i < to; i++) {                                              \
             T c = v[i] == ZS_NA_DATE ? na : (T)((int64_t)v[i] - lo);                         \
-            out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;         \
+            out[i - base] = first ? c : packed ? (T)(out[i - base] << sh) | c : out[i - base] * card + c;         \
           }                                                                                  \
         }                                                                                    \
         break;                                                                               \
@@ -281,7 +283,7 @@ typedef struct {
         const uint32_t *r = e->rowrank;                                                      \
         for (int64_t i = from; i < to; i++) {                                                \
           T c = (T)r[i];                                                                     \
-          out[i] = first ? c : packed ? (T)(out[i] << sh) | c : out[i] * card + c;           \
+          out[i - base] = first ? c : packed ? (T)(out[i - base] << sh) | c : out[i - base] * card + c;           \
         }                                                                                    \
       }                                                                                      \
       }                                                                                      \
@@ -298,8 +300,13 @@ static void compose_body(void *arg, int64_t from, int64_t to, int part) {
 }
 
 static void compose(const zs_groups *g, int packed, void *out, int wide) {
-  compose_ctx x = {g->enc, g->nk, packed, out, wide};
+  compose_ctx x = {g->enc, g->nk, packed, out, wide, 0};
   zs_parallel(g->n, zs_threads_for(g->n), compose_body, &x);
+}
+
+void zs_group_block_codes(const zs_groups *g, int64_t from, int64_t to, uint32_t *out) {
+  compose_ctx x = {g->enc, g->nk, 0, out, 0, from};
+  compose_uint32_t(&x, from, to);
 }
 
 /* ---- the three ways of numbering groups ---------------------------------------------- */
@@ -441,7 +448,7 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   need_gid(L, g);
   int32_t *gid = g->gid;
   int64_t ng = 0;
-  direct_ctx x = {{g->enc, g->nk, 0, gid, 0}, map, gid};
+  direct_ctx x = {{g->enc, g->nk, 0, gid, 0, 0}, map, gid};
   if (sort) {
     zs_parallel(n, zs_threads_for(n), compose_mark_body, &x);
     uint64_t last = 0; /* the largest value present */
@@ -673,24 +680,17 @@ static void gid_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t j = g->seg[k]; j < g->seg[k + 1]; j++) g->gid[g->order[j]] = (int32_t)k;
 }
 
-typedef struct {
-  const zs_groups *g;
-} key_gid_ctx;
-
-static void key_gid_body(void *arg, int64_t from, int64_t to, int part) {
+static void keymap_body(void *arg, int64_t from, int64_t to, int part) {
   (void)part;
-  const zs_groups *g = ((key_gid_ctx *)arg)->g;
-  const int64_t *key = g->key;
-  uint64_t lo = (uint64_t)g->key_min;
-  int32_t na = g->keymap[g->key_card - 1];
-  for (int64_t i = from; i < to; i++) g->gid[i] = key[i] == ZS_NA_INT ? na : g->keymap[(uint64_t)key[i] - lo];
+  zs_groups *g = arg;
+  for (int64_t i = from; i < to; i++) g->gid[i] = g->keymap[g->gid[i]];
 }
 
 const int32_t *zs_group_gid(lua_State *L, zs_groups *g) {
   if (!g->gid_ready) need_gid(L, g);
-  if (!g->gid_ready && g->key) {
-    key_gid_ctx y = {g};
-    zs_parallel(g->n, zs_threads_for(g->n), key_gid_body, &y);
+  if (!g->gid_ready && g->keymap) { /* key-read groups: composites, then their groups */
+    compose(g, 0, g->gid, 0);
+    zs_parallel(g->n, zs_threads_for(g->n), keymap_body, g);
     g->gid_ready = 1;
   } else if (!g->gid_ready && g->codes) {
     na_codes_ctx y = {g->codes, g->gid, g->codes_na};
@@ -765,34 +765,30 @@ static double distinct_share(lua_State *L, const uint64_t *keys, int64_t n) {
   return m ? (double)d / (double)m : 0;
 }
 
-/* Key-read groups: every code of the single int key a group for now; the
- * kernels that can read the key themselves skip making gid. */
-#define BY_KEY_MAX_SHARE 16 /* codes at most n / 16: sums cut rows into parts */
-#define BY_KEY_MAX_CODES 4096 /* the per-code sums of a part stay in the core's cache */
+/* Key-read groups: every composite of the keys (mixed radix over a small
+ * range) a group for now; the kernels that can compose the composites of a
+ * block of rows themselves skip making gid. */
+#define BY_KEY_MAX_SHARE 16     /* composites at most n / 16: sums cut rows into parts */
+#define BY_KEY_MAX_CODES 16384 /* the per-composite sums of a part stay in the core's cache */
 
-static int group_by_key(lua_State *L, zs_groups *g) {
-  const zs_keyenc *e = &g->enc[0];
-  if (g->nk != 1 || e->kind != ENC_OFFSET || e->col->type != ZS_INT || e->card > BY_KEY_MAX_CODES ||
-      e->card > (uint64_t)(g->n / BY_KEY_MAX_SHARE))
-    return 0;
-  int64_t card = (int64_t)e->card;
-  set_groups(L, g, card);
-  g->keymap_bytes = zs_mulsize(L, (size_t)card, sizeof(int32_t));
+static int group_by_key(lua_State *L, zs_groups *g, uint64_t P) {
+  if (P > BY_KEY_MAX_CODES || P > (uint64_t)(g->n / BY_KEY_MAX_SHARE)) return 0;
+  int64_t ncodes = (int64_t)P;
+  set_groups(L, g, ncodes);
+  g->keymap_bytes = zs_mulsize(L, (size_t)ncodes, sizeof(int32_t));
   g->keymap = zs_realloc(L, NULL, 0, g->keymap_bytes);
-  for (int64_t c = 0; c < card; c++) {
+  for (int64_t c = 0; c < ncodes; c++) {
     g->gkey[c] = (uint64_t)c;
     g->keymap[c] = (int32_t)c;
   }
-  g->key = e->col->data;
-  g->key_min = e->min;
-  g->key_card = card;
-  g->gid_ready = 0; /* made from the key if a kernel asks (zs_group_gid) */
+  g->ncodes = ncodes;
+  g->gid_ready = 0; /* made from the keys if a kernel asks (zs_group_gid) */
   return 1;
 }
 
 int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows) {
   int64_t ng = 0;
-  for (int64_t c = 0; c < g->key_card; c++) {
+  for (int64_t c = 0; c < g->ncodes; c++) {
     g->keymap[c] = rows[c] > 0 ? (int32_t)ng : -1;
     if (rows[c] > 0) g->gkey[ng++] = (uint64_t)c;
   }
@@ -839,8 +835,9 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   }
   uint64_t direct_limit = (uint64_t)n * 2 > DIRECT_MIN ? (uint64_t)n * 2 : DIRECT_MIN;
   if (fits && P <= direct_limit && P <= (uint64_t)INT32_MAX) {
-    if (sort && by_key && group_by_key(L, g)) return g;
-    if (!(sort && group_by_codes(L, g))) group_direct(L, g, P, sort);
+    if (sort && group_by_codes(L, g)) return g; /* a str key's codes are the ids */
+    if (sort && by_key && group_by_key(L, g, P)) return g;
+    group_direct(L, g, P, sort);
     return g;
   }
   uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));

@@ -45,15 +45,15 @@ typedef struct {
   zs_keyenc *enc;     /* nk encoders (scratch kept alive by user value 1) */
   int packed;         /* gkey packs codes in bit fields (else mixed radix) */
   int decodable;      /* key values can be rebuilt from gkey */
-  /* Key-read groups (zs_group_rows with by_key): one int key of small
-   * range, not numbered in advance.  Row i belongs to code key[i] - key_min
-   * (NA: key_card - 1) and code c to group keymap[c]: at first every code
-   * is a group (ngroups = key_card, some maybe empty), until
-   * zs_group_keep_codes keeps those with rows.  Kernels may read the key
-   * instead of gid; zs_group_gid makes gid from it when asked. */
-  const int64_t *key; /* or NULL */
-  int64_t key_min, key_card;
-  int32_t *keymap;    /* key_card entries */
+  /* Key-read groups (zs_group_rows with by_key): keys whose composites
+   * (mixed radix) span a small range, not numbered in advance.  Row i
+   * belongs to composite c (zs_group_block_codes) and c to group keymap[c]:
+   * at first every composite is a group (ngroups = ncodes, some maybe
+   * empty), until zs_group_keep_codes keeps those with rows.  Kernels may
+   * compose a block's composites instead of reading gid; zs_group_gid makes
+   * gid when asked.  keymap is NULL for other groups. */
+  int64_t ncodes;
+  int32_t *keymap;    /* ncodes entries */
   size_t keymap_bytes;
 } zs_groups;
 
@@ -64,8 +64,12 @@ typedef struct {
  * Pushes the Groups userdata. */
 zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sort, int by_key);
 
-/* Key-read groups: keep the codes with rows[c] > 0 as the groups (in code
- * order, so still sorted).  Returns the new number of groups. */
+/* Key-read groups: the composites of rows [from, to) into
+ * out[0 .. to - from) (on this thread) */
+void zs_group_block_codes(const zs_groups *g, int64_t from, int64_t to, uint32_t *out);
+
+/* Key-read groups: keep the composites with rows[c] > 0 as the groups (in
+ * composite order, so still sorted).  Returns the new number of groups. */
 int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows);
 
 /* the group of each row (filled on first use when grouping sorted rows or

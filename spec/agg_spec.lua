@@ -297,22 +297,29 @@ describe("group_by / agg", function()
     assert.same({ 4, 2, 4 }, ans:column("v_sum"):totable())
   end)
 
-  it("reads a small-range int key in place when every aggregate is a count, sum, mean or share", function()
-    -- One int key of small range with only count/sum/mean/share: the sums
-    -- are made per key value read from the key column (no group ids), and
-    -- values without rows are dropped afterwards.  Keys with gaps and NA;
-    -- 140000 rows cut the rows into parts, fewer take one range.
-    for _, n in ipairs({ 50, 4000, 140000 }) do
+  it("reads small-range keys in place when every aggregate is a count, sum, mean or share", function()
+    -- Keys whose combined range is small with only count/sum/mean/share:
+    -- the sums are made per key combination composed from the key columns
+    -- a block of rows at a time (no group ids), and combinations without
+    -- rows are dropped afterwards.  Keys with gaps and NA; 140000 rows cut
+    -- the rows into parts, fewer take one range of groups.
+    for _, n in ipairs({ 50, 4000, 20000, 140000 }) do
       math.randomseed(n)
-      local k, x, y = {}, {}, {}
+      local k, s, b, x, y, z = {}, {}, {}, {}, {}, {}
       for r = 1, n do
         k[r] = maybe_na(random(0, 30) * 3 - 40, 0.05) -- every third value of -40..50
+        s[r] = maybe_na(words[random(#words)], 0.05)
+        b[r] = maybe_na(random() < 0.3, 0.05)
         x[r] = maybe_na(random() * 100 - 50, 0.1)
         y[r] = maybe_na(random(-1000, 1000), 0.1)
+        z[r] = random(1, 9) -- no NA
       end
-      local f = zs.frame({ k = k, x = x, y = y })
-      check_agg(f, { "k" }, { zs.count(), zs.count("x"):as("x_n"), zs.sum("y"), zs.sum("x"), zs.mean("x"),
-        zs.mean("y"):as("y_mean") })
+      local f = zs.frame({ k = k, s = s, b = b, x = x, y = y, z = z })
+      local specs = { zs.count(), zs.count("x"):as("x_n"), zs.sum("y"), zs.sum("x"), zs.mean("x"),
+        zs.mean("y"):as("y_mean"), zs.sum("z"), zs.mean("z"):as("z_mean") }
+      check_agg(f, { "k" }, specs)
+      check_agg(f, { "s", "k" }, specs)
+      check_agg(f, { "k", "b", "s" }, { zs.count(), zs.sum("z"), zs.mean("x") })
       local one = check_agg(f, { "k" }, { zs.sum("y") })
       local shares = f:group_by("k"):agg(zs.share("y"), zs.count())
       local total = f:column("y"):sum()
