@@ -165,6 +165,11 @@ static part_window window_of(int plan, int64_t from, int64_t to, int part, int64
   return (part_window){from, to, 0, n, 0, G + part};
 }
 
+/* group of row i for a pass over rows: its own, or the sink outside [lo, hi) (ranges) */
+static inline int64_t group_or_sink(const int32_t *gid, int64_t i, int64_t lo, int64_t hi, int64_t sink) {
+  return (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+}
+
 /* sums of rows [from, to) for one part; blk: the groups' composites of
  * these rows (key-read groups), else gid or the codes */
 static void sums_range(sums_ctx *x, int64_t from, int64_t to, int part, const uint32_t *blk) {
@@ -229,7 +234,7 @@ static void sums_range(sums_ctx *x, int64_t from, int64_t to, int part, const ui
   }
 #define GROUP_AS_IS(i) gid[i]
 #define GROUP_OR_NA(i) (gid[i] < 0 ? na_gid : gid[i])
-#define GROUP_OF(i) ((uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink)
+#define GROUP_OF(i) group_or_sink(gid, i, lo, hi, sink)
 #define GROUP_OF_BLOCK(i) blk[(i) - from]
   int32_t na_gid = x->na_gid;
   if (blk) {
@@ -655,7 +660,7 @@ static void moments_body(void *arg, int64_t from, int64_t to, int part) {
     double va = fa ? fa[i] : num_at(x->a, i);
     double vb = x->b ? (fb ? fb[i] : num_at(x->b, i)) : 0;
     if (isnan(va) || isnan(vb)) continue;
-    int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+    int64_t k = group_or_sink(gid, i, lo, hi, sink);
     double *m = acc + k * MW;
     if (!x->ma) { /* means */
       m[M_N] += 1;
@@ -736,6 +741,11 @@ static void moments(lua_State *L, zs_groups *g, moments_ctx *x) {
 #define INT_SMALL ((int64_t)1 << 31)
 enum { I_N, I_A, I_B, I_AA, I_BB, I_AB, IW };
 
+/* a or b is too large in magnitude for the exact integer paths */
+static inline int int_pair_big(int64_t a, int64_t b) {
+  return a <= -INT_SMALL || a >= INT_SMALL || b <= -INT_SMALL || b >= INT_SMALL;
+}
+
 typedef struct {
   const int32_t *gid;
   const int64_t *a, *b; /* b NULL: one column */
@@ -769,7 +779,7 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
         uint32_t i = x->order[j];
         int64_t va = x->a[i], vb = two ? x->b[i] : 0;
         if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
-        big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
+        big |= int_pair_big(va, vb);
         imoments_add(x->acc + k * IW, va, vb, two);
       }
   } else {
@@ -780,8 +790,8 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t i = rfrom; i < rto; i++) {
       int64_t va = x->a[i], vb = two ? x->b[i] : 0;
       if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
-      big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
-      int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+      big |= int_pair_big(va, vb);
+      int64_t k = group_or_sink(gid, i, lo, hi, sink);
       imoments_add(acc + k * IW, va, vb, two);
     }
   }
@@ -800,9 +810,9 @@ static void imoments64_body(void *arg, int64_t from, int64_t to, int part) {
   for (int64_t i = rfrom; i < rto; i++) {
     int64_t va = x->a[i], vb = two ? x->b[i] : 0;
     if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
-    big |= va <= -INT_SMALL || va >= INT_SMALL || vb <= -INT_SMALL || vb >= INT_SMALL;
+    big |= int_pair_big(va, vb);
     if (big) break; /* the floating-point path will do it all */
-    int64_t k = (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
+    int64_t k = group_or_sink(gid, i, lo, hi, sink);
     int64_t *m = acc + k * IW;
     m[I_N]++;
     ovf |= __builtin_add_overflow(m[I_A], va, &m[I_A]);
