@@ -658,15 +658,15 @@ static int parse_as(zs_type t, const char *s, size_t len, void *out) {
   }
 }
 
-/* core.cast(column, type, name) -> new column of that type.  Conversions
- * that would lose information raise an error naming the row and value. */
-static int l_cast(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  zs_type t = zs_check_type(L, 2);
-  const char *name = luaL_optstring(L, 3, "?");
+/* Push the column at cidx converted to type t (the column itself when it
+ * has that type).  Conversions that would lose information raise an error
+ * naming the column, row and value. */
+zs_col *zs_col_cast(lua_State *L, int cidx, zs_type t, const char *name) {
+  cidx = lua_absindex(L, cidx);
+  zs_col *c = zs_col_check(L, cidx);
   if (c->type == t) {
-    lua_settop(L, 1);
-    return 1;
+    lua_pushvalue(L, cidx);
+    return c;
   }
   zs_col *r = zs_col_push(L, t, c->n, 0);
   char buf[64];
@@ -735,15 +735,24 @@ static int l_cast(lua_State *L) {
                  zs_type_names[t], (lua_Integer)i + 1, buf);
     }
   }
+  return r;
+}
+
+/* core.cast(column, type [, name]) -> new column of that type */
+static int l_cast(lua_State *L) {
+  zs_col_check(L, 1);
+  zs_type t = zs_check_type(L, 2);
+  zs_col_cast(L, 1, t, luaL_optstring(L, 3, "?"));
   return 1;
 }
 
-/* core.fill_na(column, value, name) -> new column with NA replaced by value */
-static int l_fill_na(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  luaL_checkany(L, 2);
-  const char *name = luaL_optstring(L, 3, "?");
-  if (lua_isnil(L, 2) || zs_is_na(L, 2)) luaL_argerror(L, 2, "fill value must not be NA");
+/* Push the column at cidx with NA replaced by the Lua value at vidx (of
+ * the column's type; `name` names the column in errors). */
+zs_col *zs_col_fill_na(lua_State *L, int cidx, int vidx, const char *name) {
+  cidx = lua_absindex(L, cidx);
+  vidx = lua_absindex(L, vidx);
+  zs_col *c = zs_col_check(L, cidx);
+  if (lua_isnoneornil(L, vidx) || zs_is_na(L, vidx)) luaL_error(L, "the fill value must not be NA");
   zs_col *r;
   if (c->type == ZS_STR) {
     /* a new dictionary: the old one may be shared */
@@ -765,17 +774,45 @@ static int l_fill_na(lua_State *L) {
   int64_t first_na = -1;
   for (int64_t i = 0; i < c->n && first_na < 0; i++)
     if (zs_col_isna(c, i)) first_na = i;
-  if (first_na < 0) return 1;
-  zs_col_set_lua(L, r, first_na, 2, what);
+  if (first_na < 0) return r;
+  zs_col_set_lua(L, r, first_na, vidx, what);
   size_t w = zs_type_width(c->type);
   const char *fill = (const char *)r->data + (size_t)first_na * w;
   for (int64_t i = first_na + 1; i < c->n; i++)
     if (zs_col_isna(c, i)) memcpy((char *)r->data + (size_t)i * w, fill, w);
+  return r;
+}
+
+/* core.fill_na(column, value [, name]) -> new column with NA replaced by value */
+static int l_fill_na(lua_State *L) {
+  zs_col_check(L, 1);
+  luaL_checkany(L, 2);
+  if (lua_isnil(L, 2) || zs_is_na(L, 2)) luaL_argerror(L, 2, "fill value must not be NA");
+  zs_col_fill_na(L, 1, 2, luaL_optstring(L, 3, "?"));
   return 1;
 }
 
+/* core.set_column_class(methods [, metamethods]): the Lua module that owns
+ * the Column class (lua/zonestat/frame.lua) installs its method table
+ * (looked up after c[i]) and its __tostring. */
+static int l_set_column_class(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_getmetatable(L, ZS_COLUMN);
+  lua_pushvalue(L, 1);
+  lua_pushcclosure(L, l_index, 1);
+  lua_setfield(L, -2, "__index");
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "__tostring");
+    lua_setfield(L, -2, "__tostring");
+  }
+  return 0;
+}
+
+/* The Column metatable holds only what C must own (__gc, __len, the
+ * element index); the methods come from lua/zonestat/frame.lua through
+ * core.set_column_class.  The C methods are core.column_accessors. */
 void zs_column_open(lua_State *L) {
-  static const luaL_Reg methods[] = {
+  static const luaL_Reg accessors[] = {
     {"sum", l_sum}, {"mean", l_mean}, {"min", l_min}, {"max", l_max},
     {"var", l_var}, {"sd", l_sd},
     {"count", l_count}, {"na_count", l_na_count}, {"totable", l_totable},
@@ -785,16 +822,15 @@ void zs_column_open(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_pushcfunction(L, l_len);
   lua_setfield(L, -2, "__len");
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -4, "column_methods"); /* core.column_methods: Lua adds more */
+  lua_newtable(L); /* no methods until the class is set */
   lua_pushcclosure(L, l_index, 1);
   lua_setfield(L, -2, "__index");
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, "Column"); /* core.Column: the metatable */
   lua_pop(L, 1);
+  luaL_newlib(L, accessors);
+  lua_setfield(L, -2, "column_accessors");
 
   static const luaL_Reg fns[] = {
-    {"column_raw", l_column_raw}, {"cast", l_cast}, {"fill_na", l_fill_na}, {NULL, NULL}};
+    {"column_raw", l_column_raw}, {"cast", l_cast}, {"fill_na", l_fill_na},
+    {"set_column_class", l_set_column_class}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

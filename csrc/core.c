@@ -1,5 +1,6 @@
 /* core.c: luaopen_zonestat_core, the module's only exported symbol.  Each
- * area registers its functions into the module table. */
+ * area registers its functions into the module table (zonestat.core, the
+ * engine's internal layer; the public API is built in Lua). */
 #include <unistd.h>
 
 #include "zs.h"
@@ -23,6 +24,16 @@ static int l_get_threads(lua_State *L) {
   return 1;
 }
 
+/* The areas register their functions into the module table and their
+ * metatables into the registry; none calls another while opening, so the
+ * order below is only the order of the layers, lowest first:
+ *   mem     the allocator, scratch and the big-block cache every area uses
+ *   util    type names and the NA sentinel (read by column.c's builders)
+ *   column  the Column metatable (frame.c checks columns against it)
+ *   frame   the Frame metatable (every verb checks frames against it)
+ *   the readers, writers, kernels and text helpers, which only use the above
+ *   (through the functions of zs.h, never through the Lua registry).
+ * The Lua side (lua/zonestat/frame.lua) sets the methods of both classes. */
 LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   luaL_checkversion(L);
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -38,7 +49,7 @@ LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   zs_agg_open(L);
   zs_join_open(L);
   zs_text_open(L);
-  zs_expr_open(L); /* after the functions it calls back */
+  zs_expr_open(L);
   lua_pushcfunction(L, l_set_threads);
   lua_setfield(L, -2, "set_threads");
   lua_pushcfunction(L, l_get_threads);

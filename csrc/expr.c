@@ -630,11 +630,10 @@ static val eval(ctx *C, int node) {
   }
   if (strcmp(op, "fill_na") == 0) {
     val a = materialize(C, eval_child(C, node, "a"));
-    lua_getfield(L, LUA_REGISTRYINDEX, "zonestat.fill_na");
     push_column(C, &a);
     lua_getfield(L, node, "value");
-    lua_call(L, 2, 1);
-    return pushed(L, zs_col_check(L, -1));
+    zs_col *r = zs_col_fill_na(L, -2, -1, "fill_na");
+    return pushed(L, r);
   }
   if (strcmp(op, "coalesce") == 0) {
     val a = eval_child(C, node, "a"), b = eval_child(C, node, "b");
@@ -643,11 +642,11 @@ static val eval(ctx *C, int node) {
   if (strcmp(op, "rank") == 0) return rank_of(C, eval_child(C, node, "a"), node);
   if (strcmp(op, "cast") == 0) {
     val a = materialize(C, eval_child(C, node, "a"));
-    lua_getfield(L, LUA_REGISTRYINDEX, "zonestat.cast");
     push_column(C, &a);
     lua_getfield(L, node, "type");
-    lua_call(L, 2, 1);
-    return pushed(L, zs_col_check(L, -1));
+    zs_type t = zs_check_type(L, lua_gettop(L));
+    zs_col *r = zs_col_cast(L, -2, t, "cast");
+    return pushed(L, r);
   }
   if (strcmp(op, "abs") == 0 || strcmp(op, "floor") == 0 || strcmp(op, "ceil") == 0 || strcmp(op, "sqrt") == 0 ||
       strcmp(op, "log") == 0 || strcmp(op, "exp") == 0 || strcmp(op, "round") == 0) {
@@ -683,25 +682,14 @@ static int l_filter_rows(lua_State *L) {
   const int8_t *b = c->data;
   int64_t m = 0;
   for (int64_t i = 0; i < c->n; i++) m += b[i] == 1;
-  zs_col *rows = zs_col_push(L, ZS_INT, m, 0);
-  int64_t *r = rows->data, k = 0;
-  for (int64_t i = 0; i < c->n; i++) if (b[i] == 1) r[k++] = i + 1;
-  lua_getfield(L, LUA_REGISTRYINDEX, "zonestat.take");
-  lua_pushvalue(L, 1);
-  lua_pushvalue(L, -3);
-  lua_call(L, 2, 1);
+  int64_t *r = zs_scratch(L, (size_t)m, sizeof *r), k = 0;
+  for (int64_t i = 0; i < c->n; i++) if (b[i] == 1) r[k++] = i;
+  zs_frame_take(L, 1, r, m);
+  zs_release_scratch_at(L, -2);
   return 1;
 }
 
 void zs_expr_open(lua_State *L) {
-  /* functions the evaluator calls back (kept in the registry) */
-  static const char *const callbacks[] = {"fill_na", "cast", "take", NULL};
-  for (int k = 0; callbacks[k]; k++) {
-    char key[64];
-    snprintf(key, sizeof key, "zonestat.%s", callbacks[k]);
-    lua_getfield(L, -1, callbacks[k]);
-    lua_setfield(L, LUA_REGISTRYINDEX, key);
-  }
   static const luaL_Reg fns[] = {{"eval", l_eval}, {"filter_rows", l_filter_rows}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

@@ -214,6 +214,22 @@ static int l_slice(lua_State *L) {
   return 1;
 }
 
+/* Push a frame of the rows idx[0..m-1] (0-based; -1 gives a row of NA) of
+ * the frame at fidx. */
+zs_frame *zs_frame_take(lua_State *L, int fidx, const int64_t *idx, int64_t m) {
+  fidx = lua_absindex(L, fidx);
+  zs_frame *f = zs_frame_check(L, fidx);
+  int ncol = f->ncol;
+  luaL_checkstack(L, 2 * ncol + 8, "too many columns");
+  for (int j = 0; j < ncol; j++) {
+    zs_frame_push_name(L, fidx, j);
+    zs_frame_push_column(L, fidx, j);
+    zs_col_take(L, -1, idx, m);
+    lua_remove(L, -2);
+  }
+  return frame_build(L, ncol, m);
+}
+
 /* core.take(f, rows) -> frame of the given rows (an int Column or a Lua
  * array of 1-based row numbers; NA gives a row of NA) */
 static int l_take(lua_State *L) {
@@ -247,17 +263,8 @@ static int l_take(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  int scratch = lua_gettop(L);
-  int ncol = f->ncol;
-  luaL_checkstack(L, 2 * ncol + 8, "too many columns");
-  for (int j = 0; j < ncol; j++) {
-    zs_frame_push_name(L, 1, j);
-    zs_frame_push_column(L, 1, j);
-    zs_col_take(L, -1, idx, m);
-    lua_remove(L, -2);
-  }
-  frame_build(L, ncol, m);
-  lua_remove(L, scratch);
+  zs_frame_take(L, 1, idx, m);
+  zs_release_scratch_at(L, -2);
   return 1;
 }
 
@@ -450,21 +457,37 @@ static int l_concat(lua_State *L) {
 
 static int l_len(lua_State *L) { return l_nrow(L); }
 
+/* core.set_frame_class(methods [, metamethods]): the Lua module that owns
+ * the Frame class (lua/zonestat/frame.lua) installs its method table and
+ * its __tostring. */
+static int l_set_frame_class(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_getmetatable(L, ZS_FRAME);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "__index");
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "__tostring");
+    lua_setfield(L, -2, "__tostring");
+  }
+  return 0;
+}
+
+/* The Frame metatable holds only __len until lua/zonestat/frame.lua sets
+ * the class; the C methods are core.frame_accessors. */
 void zs_frame_open(lua_State *L) {
-  static const luaL_Reg methods[] = {
+  static const luaL_Reg accessors[] = {
     {"nrow", l_nrow}, {"ncol", l_ncol}, {"names", l_names}, {"types", l_types},
     {"column", l_column}, {"has", l_has}, {"get", l_get}, {NULL, NULL}};
   luaL_newmetatable(L, ZS_FRAME);
   lua_pushcfunction(L, l_len);
   lua_setfield(L, -2, "__len");
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -4, "frame_methods"); /* core.frame_methods: Lua adds more */
-  lua_setfield(L, -2, "__index");
-  lua_setfield(L, -2, "Frame"); /* core.Frame: the metatable */
+  lua_pop(L, 1);
+  luaL_newlib(L, accessors);
+  lua_setfield(L, -2, "frame_accessors");
 
   static const luaL_Reg fns[] = {
     {"frame_from", l_frame_from}, {"columns", l_columns}, {"row", l_row}, {"slice", l_slice},
-    {"take", l_take}, {"distinct_rows", l_distinct_rows}, {"concat_raw", l_concat}, {NULL, NULL}};
+    {"take", l_take}, {"distinct_rows", l_distinct_rows}, {"concat_raw", l_concat},
+    {"set_frame_class", l_set_frame_class}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

@@ -459,10 +459,10 @@ static int l_format_number(lua_State *L) {
   return 1;
 }
 
+/* core.write_csv(f, path, opts), core.write_json(f, path, opts) write files;
+ * core.to_csv(f, opts), core.to_json(f, opts) return the text.  The Frame
+ * methods of the same names are set by lua/zonestat/csv.lua and json.lua. */
 void zs_write_open(lua_State *L) {
-  /* f:write_csv(path, opts) / f:write_json(path, opts) write files;
-   * f:to_csv(opts) / f:to_json(opts) return the text */
-  lua_getfield(L, -1, "frame_methods");
   lua_pushboolean(L, 0);
   lua_pushcclosure(L, l_write_csv, 1);
   lua_setfield(L, -2, "write_csv");
@@ -471,11 +471,10 @@ void zs_write_open(lua_State *L) {
   lua_setfield(L, -2, "write_json");
   lua_pushboolean(L, 1);
   lua_pushcclosure(L, l_write_csv, 1);
-  lua_setfield(L, -2, "to_csv_raw");
+  lua_setfield(L, -2, "to_csv");
   lua_pushboolean(L, 1);
   lua_pushcclosure(L, l_write_json, 1);
-  lua_setfield(L, -2, "to_json_raw");
-  lua_pop(L, 1);
+  lua_setfield(L, -2, "to_json");
   lua_pushcfunction(L, l_format_number);
   lua_setfield(L, -2, "format_number");
 }

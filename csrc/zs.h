@@ -183,6 +183,12 @@ void zs_col_set_na(zs_col *c, int64_t i);
 zs_col *zs_col_take(lua_State *L, int cidx, const int64_t *idx, int64_t m);
 /* new column with elements [from, from+m) */
 zs_col *zs_col_slice(lua_State *L, int cidx, int64_t from, int64_t m);
+/* push the column at cidx converted to type t (itself when it has that
+ * type); raises naming `name`, the row and the value when a value does not
+ * convert */
+zs_col *zs_col_cast(lua_State *L, int cidx, zs_type t, const char *name);
+/* push the column at cidx with NA replaced by the Lua value at vidx */
+zs_col *zs_col_fill_na(lua_State *L, int cidx, int vidx, const char *name);
 
 /* ---- dates --------------------------------------------------------------- */
 
@@ -227,6 +233,9 @@ int zs_frame_check_column(lua_State *L, int fidx, int arg);
 /* push the name / the Column userdata of column j */
 void zs_frame_push_name(lua_State *L, int fidx, int j);
 void zs_frame_push_column(lua_State *L, int fidx, int j);
+/* push a frame of rows idx[0..m-1] (0-based, -1: a row of NA) of the frame
+ * at fidx */
+zs_frame *zs_frame_take(lua_State *L, int fidx, const int64_t *idx, int64_t m);
 
 /* sum / n as a double for an exact 128-bit sum: the integer quotient and
  * the remainder's fraction, each rounded once (no long double: its

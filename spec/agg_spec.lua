@@ -1,7 +1,7 @@
 -- Every aggregate against a straightforward Lua reference on random data
 -- with NAs, over several kinds of keys (so that every grouping path runs:
 -- direct table, hash table, sorting, keys too wide for 64 bits).
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local NA = zs.NA
 
 local random = math.random

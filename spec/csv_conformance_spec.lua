@@ -1,6 +1,6 @@
 -- The public CSV suites in ../shared/testdata, read with type inference off
 -- (every value a string) as their README says.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local cjson = require "cjson"
 local util = require "spec_util"
 

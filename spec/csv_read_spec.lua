@@ -1,4 +1,4 @@
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 
 local parse = zs.parse_csv
@@ -254,16 +254,16 @@ describe("read_csv / parse_csv", function()
     end)
 
     it("raises on misuse of options", function()
-      assert.has_error(function() parse("a", { sep = ",," }) end, "option 'sep' must be a single character")
-      assert.has_error(function() parse("a", { sepp = ";" }) end, "unknown option 'sepp'")
+      assert.has_error(function() parse("a", { sep = ",," }) end, "parse_csv: option 'sep' must be a single character")
+      assert.has_error(function() parse("a", { sepp = ";" }) end, "parse_csv: unknown option 'sepp'")
       assert.has_error(function() parse("a", { types = { a = "integer" } }) end)
       assert.has_error(function() parse("a", { decimal = "," }) end)
       assert.has_error(function() zs.read_csv({}) end)
     end)
 
     it("raises on a number where a string option is needed", function()
-      assert.has_error(function() parse("a\n1\n", { source = 12345.5 }) end, "option 'source' must be a string")
-      assert.has_error(function() parse("a\n1\n", { encoding = 1252 }) end, "option 'encoding' must be a string")
+      assert.has_error(function() parse("a\n1\n", { source = 12345.5 }) end, "parse_csv: option 'source' must be a string")
+      assert.has_error(function() parse("a\n1\n", { encoding = 1252 }) end, "parse_csv: option 'encoding' must be a string")
     end)
 
     it("reads nrows = 0 as no rows, and many duplicate names quickly", function()

@@ -1,4 +1,4 @@
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local NA = zs.NA
 local col = zs.col
 

@@ -1,4 +1,4 @@
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 local NA = zs.NA
 
@@ -85,10 +85,10 @@ describe("frames", function()
 
   it("slices safely with extreme bounds", function()
     local f = sample()
-    assert.equals(0, zs.slice(f, math.mininteger, math.maxinteger):nrow()) -- rows min .. -2: none
-    assert.equals(2, zs.slice(f, -2, 5):nrow())                            -- rows -2 .. 2: 1 and 2
-    assert.equals(0, zs.slice(f, math.maxinteger, 5):nrow())
-    assert.has_error(function() zs.frame_from({}, {}, -1) end)
+    assert.equals(0, zs._core.slice(f, math.mininteger, math.maxinteger):nrow()) -- rows min .. -2: none
+    assert.equals(2, zs._core.slice(f, -2, 5):nrow())                            -- rows -2 .. 2: 1 and 2
+    assert.equals(0, zs._core.slice(f, math.maxinteger, 5):nrow())
+    assert.has_error(function() zs._core.frame_from({}, {}, -1) end)
   end)
 
   it("casts columns", function()

@@ -1,6 +1,6 @@
 -- Every join kind against a nested-loop reference on random data with NA
 -- keys, duplicates on both sides, and keys of several types.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local NA = zs.NA
 local random = math.random
 

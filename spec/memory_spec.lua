@@ -1,7 +1,7 @@
 -- Column data lives outside the Lua heap (allocated through the state's
 -- allocator and owned by userdata), so loading a big file does not grow
 -- collectgarbage("count"), and garbage frames are still collected.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 
 local function rss_kb()

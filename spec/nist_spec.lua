@@ -3,7 +3,7 @@
 -- significant digits.  Criteria from the testdata README: LRE >= 13 for the
 -- mean; for sd, LRE >= min(ceiling - 1, 12), where the ceiling is what even
 -- exact arithmetic reaches once the decimal data are parsed into doubles.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 
 -- certified values (NIST StRD univariate summary statistics), sd ceilings, n

@@ -1,4 +1,4 @@
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local NA = zs.NA
 
 local function lines(s)
@@ -65,7 +65,7 @@ describe("printing", function()
   end)
 
   it("reads the width from COLUMNS when stdout is not a terminal", function()
-    local w = zs.terminal_width()
+    local w = zs._core.terminal_width()
     assert.is_true(math.type(w) == "integer" and w > 0)
   end)
 end)

@@ -1,5 +1,5 @@
 -- Pivot and cube results against plain group-by.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 local NA = zs.NA
 local random = math.random

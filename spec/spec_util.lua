@@ -1,5 +1,5 @@
 --- Helpers shared by the specs.
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local assert = require "luassert"
 
 local M = {}

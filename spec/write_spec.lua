@@ -1,4 +1,4 @@
-local zs = require "zonestat"
+local zs = require "zonestat.engine"
 local util = require "spec_util"
 local NA = zs.NA
 
@@ -69,7 +69,7 @@ describe("write_csv", function()
     local f = zs.frame({ a = { 1 } })
     assert.has_error(function() f:write_csv(util.tmpfile("m.csv"), { sep = ",", decimal = "," }) end)
     assert.has_error(function() f:write_csv(util.tmpfile("m.csv"), { delimiter = ";" }) end,
-      "unknown option 'delimiter'")
+      "write_csv: unknown option 'delimiter'")
     assert.has_error(function() f:write_csv() end)
   end)
 end)

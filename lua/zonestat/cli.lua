@@ -11,7 +11,10 @@
 -- @module zonestat.cli
 
 local argparse = require "argparse"
-local zs = require "zonestat"
+local engine = require "zonestat.engine"
+local dataset = require "zonestat.dataset"
+local indicators = require "zonestat.indicators"
+local report = require "zonestat.report"
 
 local M = {}
 
@@ -22,11 +25,11 @@ local function parser()
   p:option("--locale", "Number and text locale.", "vi"):choices({ "vi", "en" })
   p:option("--format", "Output format.", "table"):choices({ "table", "csv", "json", "md" })
 
-  local report = p:command("report", "Compare provinces: headline figures, growth, rankings, sources.")
-  report:option("--data", "Dataset folder.")
-  report:option("--province", "A province (name or id); repeat for several."):count("*")
-  report:option("--html", "Also write the HTML report to this file.")
-  report:option("--as-of", "Reference date yyyy-mm-dd.")
+  local rep = p:command("report", "Compare provinces: headline figures, growth, rankings, sources.")
+  rep:option("--data", "Dataset folder.")
+  rep:option("--province", "A province (name or id); repeat for several."):count("*")
+  rep:option("--html", "Also write the HTML report to this file.")
+  rep:option("--as-of", "Reference date yyyy-mm-dd.")
 
   local profile = p:command("profile", "Indicators of one province or zone.")
   profile:option("--data", "Dataset folder.")
@@ -61,21 +64,21 @@ end
 local function render(f, format)
   if format == "csv" then return f:to_csv() end
   if format == "json" then return f:to_json() end
-  if format == "md" then return zs.format_markdown(f) end
-  return zs.format_frame(f, nil, { all = true }) .. "\n"
+  if format == "md" then return engine.format_markdown(f) end
+  return engine.format_frame(f, nil, { all = true }) .. "\n"
 end
 
 local function fail(msg) error({ zonestat = msg }, 0) end
 
 local function load_dataset(dir)
-  local ds, problems = zs.dataset.load(dir)
+  local ds, problems = dataset.load(dir)
   if not ds then fail("cannot load the dataset:\n  " .. table.concat(problems, "\n  ")) end
   for _, w in ipairs(ds.warnings) do io.stderr:write("zonestat: warning: ", w, "\n") end
   return ds
 end
 
 local function read_csv(file, sep)
-  local f, err = zs.read_csv(file, { sep = sep })
+  local f, err = engine.read_csv(file, { sep = sep })
   if not f then fail(err) end
   return f
 end
@@ -85,16 +88,16 @@ local commands = {}
 function commands.report(a, out)
   local ds = load_dataset(a.data)
   local opts = { provinces = #a.province > 0 and a.province or nil, as_of = a.as_of, locale = a.locale }
-  local model, err = zs.report.build(ds, opts)
+  local model, err = report.build(ds, opts)
   if not model then fail(err) end
   if a.format == "json" or a.format == "csv" then
-    local cmp = zs.indicators.compare(ds, model.provinces, { as_of = model.as_of })
+    local cmp = indicators.compare(ds, model.provinces, { as_of = model.as_of })
     out(render(cmp, a.format))
   else
-    out(zs.report.markdown(model))
+    out(report.markdown(model))
   end
   if a.html then
-    local ok, werr = zs.report.write(a.html, zs.report.html(model))
+    local ok, werr = report.write(a.html, report.html(model))
     if not ok then fail(werr) end
     io.stderr:write("zonestat: wrote ", a.html, "\n")
   end
@@ -103,7 +106,7 @@ end
 function commands.profile(a, out)
   if (a.province == nil) == (a.zone == nil) then fail("profile: give --province or --zone") end
   local ds = load_dataset(a.data)
-  local p, err = zs.indicators.profile(ds, a.province and { province = a.province } or { zone = a.zone },
+  local p, err = indicators.profile(ds, a.province and { province = a.province } or { zone = a.zone },
     { as_of = a.as_of, occupancy = a.occupancy })
   if not p then fail(err) end
   if a.format == "table" then
@@ -114,10 +117,10 @@ function commands.profile(a, out)
     end
     local rows = {}
     for row in p.frame:rows() do
-      rows[#rows + 1] = { indicator = row.indicator, value = zs.report.format_value(row.value, row.unit, a.locale),
+      rows[#rows + 1] = { indicator = row.indicator, value = report.format_value(row.value, row.unit, a.locale),
         definition = row.definition }
     end
-    out(render(zs.from_rows(rows, { "indicator", "value", "definition" }), "table"))
+    out(render(engine.from_rows(rows, { "indicator", "value", "definition" }), "table"))
   else
     out(render(p.frame, a.format))
   end
@@ -125,7 +128,7 @@ end
 
 function commands.compare(a, out)
   local ds = load_dataset(a.data)
-  local f, err = zs.indicators.compare(ds, a.entity, { as_of = a.as_of })
+  local f, err = indicators.compare(ds, a.entity, { as_of = a.as_of })
   if not f then fail(err) end
   out(render(f, a.format))
 end
@@ -133,11 +136,11 @@ end
 function commands.agg(a, out)
   local f = read_csv(a.file, a.sep)
   local specs = {}
-  if a.count then specs[#specs + 1] = zs.count() end
+  if a.count then specs[#specs + 1] = engine.count() end
   for _, op in ipairs({ "sum", "mean", "median", "min", "max" }) do
     for _, c in ipairs(a[op]) do
       if not f:has(c) then fail(string.format("%s: no column named '%s'", a.file, c)) end
-      specs[#specs + 1] = zs[op](c)
+      specs[#specs + 1] = engine[op](c)
     end
   end
   if #specs == 0 then fail("agg: give at least one of --count, --sum, --mean, --median, --min, --max") end

@@ -1,25 +1,20 @@
 --- zonestat: statistics of economic zones and industrial parks.
 --
--- `require "zonestat"` returns the C core's table (`zonestat.core`) extended
--- with the Lua layers: frame verbs, printing, JSON and, on top, the zone
--- workflows.  See README.md for the tour.
+-- `require "zonestat"` returns the public table: the engine's names (see
+-- zonestat.engine, which holds their list) and the zone layer's modules
+-- listed below.  See README.md "API" for every name.
 -- @module zonestat
 
-local core = require "zonestat.core"
+local engine = require "zonestat.engine"
 
-local zs = core
+--- The zone layer on the public table: name → module.
+local ZONE_LAYER = {
+  units = "zonestat.units", dataset = "zonestat.dataset", indicators = "zonestat.indicators",
+  report = "zonestat.report",
+}
 
-require("zonestat.frame")(zs)
-require("zonestat.print")(zs)
-require("zonestat.json")(zs)
-require("zonestat.expr")(zs)
-require("zonestat.agg")(zs)
-require("zonestat.join")(zs)
-require("zonestat.reshape")(zs)
-require("zonestat.cube")(zs)
-require("zonestat.units")(zs)
-require("zonestat.dataset")(zs)
-require("zonestat.indicators")(zs)
-require("zonestat.report")(zs)
+local zs = {}
+for name, value in pairs(engine) do zs[name] = value end
+for name, module in pairs(ZONE_LAYER) do zs[name] = require(module) end
 
 return zs

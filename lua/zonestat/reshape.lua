@@ -2,151 +2,158 @@
 -- long).  Both stand on group-by and concat from the C core.
 -- @module zonestat.reshape
 
-return function(zs)
-  local core = zs
-  local methods = zs.frame_methods
-  local NA = zs.NA
+local core = require "zonestat.core"
+local check = require "zonestat.check"
+local agg = require "zonestat.agg"
+local build = require "zonestat.build"
+local expr = require "zonestat.expr"
+require "zonestat.frame"
 
-  local aggregators = { count = true, sum = true, mean = true, min = true, max = true, median = true,
-    sd = true, var = true, nunique = true, first = true, last = true }
+local NA = core.NA
+local M = {}
 
-  local function as_list(x, what)
-    if type(x) == "string" then return { x } end
-    if type(x) ~= "table" or #x == 0 then error("pivot: '" .. what .. "' must name one or more columns", 3) end
-    return x
-  end
 
-  local function label(v)
-    if v == nil then return "NA" end
-    if math.type(v) == "float" then return zs.format_number(v) end
-    return tostring(v)
-  end
+local aggregators = { count = true, sum = true, mean = true, min = true, max = true, median = true,
+  sd = true, var = true, nunique = true, first = true, last = true }
 
-  --- A cross-tab: one row per combination of `rows`, one column per value
-  -- of `cols` (in ascending order, NA last), cells `agg(values)`.
-  -- @tparam table spec
-  --   `rows` (name or names), `cols` (one name), `values` (a name; not
-  --   needed for agg = "count"), `agg` ("sum" by default; also count, mean,
-  --   min, max, median, sd, var, nunique, first, last), `totals` (true adds a
-  --   "Total" column and a "Total" row, each aggregated from the rows, not
-  --   from the cells), `fill` (value for empty cells; default NA)
-  -- @treturn Frame
-  -- @usage p:pivot{rows = "zone_id", cols = "origin", values = "capital_usd", agg = "sum", totals = true}
-  function methods.pivot(f, spec)
-    if type(spec) ~= "table" then error("pivot: expected a table {rows = ..., cols = ..., values = ...}", 2) end
-    local rows = as_list(spec.rows, "rows")
-    local cols = spec.cols
-    if type(cols) ~= "string" then error("pivot: 'cols' must name one column", 2) end
-    local agg = spec.agg or "sum"
-    if not aggregators[agg] then error("pivot: unknown agg '" .. tostring(agg) .. "'", 2) end
-    local values = spec.values
-    if agg ~= "count" and type(values) ~= "string" then error("pivot: 'values' must name a column", 2) end
-    for _, name in ipairs(rows) do
-      if not f:has(name) then error("pivot: no column named '" .. tostring(name) .. "'", 2) end
-    end
-    if not f:has(cols) then error("pivot: no column named '" .. cols .. "'", 2) end
-    if values and not f:has(values) then error("pivot: no column named '" .. values .. "'", 2) end
-    local function cell() return (agg == "count" and zs.count() or zs[agg](values)):as("value") end
-
-    local keys = {}
-    for i, name in ipairs(rows) do keys[i] = name end
-    keys[#keys + 1] = cols
-    local ok, long = pcall(function() return f:group_by(table.unpack(keys)):agg(cell()) end)
-    if not ok then error("pivot: " .. tostring(long), 2) end
-    local row_keys = f:group_by(table.unpack(rows)):agg(cell())
-    local col_values = f:group_by(cols):agg(cell())
-
-    -- index of each row combination
-    local function row_id(frame, i)
-      local parts = {}
-      for k, name in ipairs(rows) do parts[k] = label(frame:get(name, i)) .. "\0" .. type(frame:get(name, i)) end
-      return table.concat(parts, "\1")
-    end
-    local nrow = row_keys:nrow()
-    local position = {}
-    for i = 1, nrow do position[row_id(row_keys, i)] = i end
-
-    local names, columns = {}, {}
-    for k, name in ipairs(rows) do names[k], columns[k] = name, row_keys:column(name) end
-    local by_label, labels = {}, {}
-    for j = 1, col_values:nrow() do
-      local lab = label(col_values:get(cols, j))
-      if by_label[lab] then error("pivot: two values of '" .. cols .. "' print as '" .. lab .. "'", 2) end
-      local arr = {}
-      for i = 1, nrow do arr[i] = spec.fill == nil and NA or spec.fill end
-      by_label[lab], labels[j] = arr, lab
-    end
-    for i = 1, long:nrow() do
-      local v = long:get("value", i)
-      if v ~= nil then by_label[label(long:get(cols, i))][position[row_id(long, i)]] = v end
-    end
-    for _, lab in ipairs(labels) do
-      names[#names + 1] = lab
-      columns[#columns + 1] = zs.column(by_label[lab], long:column("value"):type())
-    end
-    if spec.totals then
-      names[#names + 1] = "Total"
-      columns[#columns + 1] = row_keys:column("value")
-    end
-    local okf, wide = pcall(core.frame_from, names, columns, nrow)
-    if not okf then error("pivot: " .. tostring(wide), 2) end
-    if spec.totals then
-      -- the Total row: each column's aggregate over its rows, and the grand total
-      local total = {}
-      for k, name in ipairs(rows) do
-        total[name] = (k == 1 and wide:column(name):type() == "str") and "Total" or NA
-      end
-      for j, lab in ipairs(labels) do total[lab] = col_values:get("value", j) end
-      total.Total = f:agg(cell()):get("value", 1)
-      for k, v in pairs(total) do if v == nil then total[k] = NA end end
-      local row = zs.from_rows({ total }, names)
-      local okc, withtotal = pcall(zs.concat, wide, row)
-      if not okc then error("pivot: " .. tostring(withtotal), 2) end
-      wide = withtotal
-    end
-    return wide
-  end
-
-  --- Wide to long: one row per (row, value column).
-  -- @tparam table spec
-  --   `cols` (the columns to stack), `id` (columns repeated on every row;
-  --   default: all the others), `names_to` (default "name"), `values_to`
-  --   (default "value").  Stacked columns must share a type (int and float
-  --   give float).
-  -- @treturn Frame ids, then names_to, then values_to; grouped by column
-  function methods.unpivot(f, spec)
-    if type(spec) ~= "table" or type(spec.cols) ~= "table" or #spec.cols == 0 then
-      error("unpivot: expected {cols = {...}, id = {...}}", 2)
-    end
-    local names_to, values_to = spec.names_to or "name", spec.values_to or "value"
-    local stacked = {}
-    for _, c in ipairs(spec.cols) do
-      if not f:has(c) then error("unpivot: no column named '" .. tostring(c) .. "'", 2) end
-      stacked[c] = true
-    end
-    local id = spec.id
-    if id == nil then
-      id = {}
-      for _, name in ipairs(f:names()) do if not stacked[name] then id[#id + 1] = name end end
-    end
-    for _, c in ipairs(id) do
-      if not f:has(c) then error("unpivot: no column named '" .. tostring(c) .. "'", 2) end
-      if stacked[c] then error("unpivot: '" .. c .. "' is both an id and a stacked column", 2) end
-    end
-    local parts = {}
-    for i, c in ipairs(spec.cols) do
-      local names, cols = {}, {}
-      for k, name in ipairs(id) do names[k], cols[k] = name, f:column(name) end
-      names[#names + 1] = names_to
-      cols[#cols + 1] = core.eval(f, zs.lit(c))
-      names[#names + 1] = values_to
-      cols[#cols + 1] = f:column(c)
-      local ok, part = pcall(core.frame_from, names, cols, f:nrow())
-      if not ok then error("unpivot: " .. tostring(part), 2) end
-      parts[i] = part
-    end
-    local ok, out = pcall(zs.concat, table.unpack(parts))
-    if not ok then error("unpivot: the stacked columns do not share a type (" .. tostring(out) .. ")", 2) end
-    return out
-  end
+local function as_list(x, what)
+  if type(x) == "string" then return { x } end
+  if type(x) ~= "table" or #x == 0 then check.fail("pivot", "'" .. what .. "' must name one or more columns", 1) end
+  return x
 end
+
+local function label(v)
+  if v == nil then return "NA" end
+  if math.type(v) == "float" then return core.format_number(v) end
+  return tostring(v)
+end
+
+--- A cross-tab: one row per combination of `rows`, one column per value
+-- of `cols` (in ascending order, NA last), cells `agg(values)`.
+-- @tparam table spec
+--   `rows` (name or names), `cols` (one name), `values` (a name; not
+--   needed for agg = "count"), `agg` ("sum" by default; also count, mean,
+--   min, max, median, sd, var, nunique, first, last), `totals` (true adds a
+--   "Total" column and a "Total" row, each aggregated from the rows, not
+--   from the cells), `fill` (value for empty cells; default NA)
+-- @treturn Frame
+-- @usage p:pivot{rows = "zone_id", cols = "origin", values = "capital_usd", agg = "sum", totals = true}
+function M.pivot(f, spec)
+  if type(spec) ~= "table" then check.fail("pivot", "expected a table {rows = ..., cols = ..., values = ...}") end
+  local rows = as_list(spec.rows, "rows")
+  local cols = spec.cols
+  if type(cols) ~= "string" then check.fail("pivot", "'cols' must name one column") end
+  local how = spec.agg or "sum"
+  if not aggregators[how] then check.fail("pivot", "unknown agg '" .. tostring(how) .. "'") end
+  local values = spec.values
+  if how ~= "count" and type(values) ~= "string" then check.fail("pivot", "'values' must name a column") end
+  for _, name in ipairs(rows) do
+    if not f:has(name) then check.fail("pivot", "no column named '" .. tostring(name) .. "'") end
+  end
+  if not f:has(cols) then check.fail("pivot", "no column named '" .. cols .. "'") end
+  if values and not f:has(values) then check.fail("pivot", "no column named '" .. values .. "'") end
+  local function cell() return (how == "count" and agg.count() or agg[how](values)):as("value") end
+
+  local keys = {}
+  for i, name in ipairs(rows) do keys[i] = name end
+  keys[#keys + 1] = cols
+  local long = check.call("pivot", function() return f:group_by(table.unpack(keys)):agg(cell()) end)
+  local row_keys = f:group_by(table.unpack(rows)):agg(cell())
+  local col_values = f:group_by(cols):agg(cell())
+
+  -- index of each row combination
+  local function row_id(frame, i)
+    local parts = {}
+    for k, name in ipairs(rows) do parts[k] = label(frame:get(name, i)) .. "\0" .. type(frame:get(name, i)) end
+    return table.concat(parts, "\1")
+  end
+  local nrow = row_keys:nrow()
+  local position = {}
+  for i = 1, nrow do position[row_id(row_keys, i)] = i end
+
+  local names, columns = {}, {}
+  for k, name in ipairs(rows) do names[k], columns[k] = name, row_keys:column(name) end
+  local by_label, labels = {}, {}
+  for j = 1, col_values:nrow() do
+    local lab = label(col_values:get(cols, j))
+    if by_label[lab] then check.fail("pivot", "two values of '" .. cols .. "' print as '" .. lab .. "'") end
+    local arr = {}
+    for i = 1, nrow do arr[i] = spec.fill == nil and NA or spec.fill end
+    by_label[lab], labels[j] = arr, lab
+  end
+  for i = 1, long:nrow() do
+    local v = long:get("value", i)
+    if v ~= nil then by_label[label(long:get(cols, i))][position[row_id(long, i)]] = v end
+  end
+  for _, lab in ipairs(labels) do
+    names[#names + 1] = lab
+    columns[#columns + 1] = build.column(by_label[lab], long:column("value"):type())
+  end
+  if spec.totals then
+    names[#names + 1] = "Total"
+    columns[#columns + 1] = row_keys:column("value")
+  end
+  local wide = check.call("pivot", core.frame_from, names, columns, nrow)
+  if spec.totals then
+    -- the Total row: each column's aggregate over its rows, and the grand total
+    local total = {}
+    for k, name in ipairs(rows) do
+      total[name] = (k == 1 and wide:column(name):type() == "str") and "Total" or NA
+    end
+    for j, lab in ipairs(labels) do total[lab] = col_values:get("value", j) end
+    total.Total = f:agg(cell()):get("value", 1)
+    for k, v in pairs(total) do if v == nil then total[k] = NA end end
+    local row = build.from_rows({ total }, names)
+    wide = check.call("pivot", build.concat, wide, row)
+  end
+  return wide
+end
+
+--- Wide to long: one row per (row, value column).
+-- @tparam table spec
+--   `cols` (the columns to stack), `id` (columns repeated on every row;
+--   default: all the others), `names_to` (default "name"), `values_to`
+--   (default "value").  Stacked columns must share a type (int and float
+--   give float).
+-- @treturn Frame ids, then names_to, then values_to; grouped by column
+function M.unpivot(f, spec)
+  if type(spec) ~= "table" or type(spec.cols) ~= "table" or #spec.cols == 0 then
+    check.fail("unpivot", "expected {cols = {...}, id = {...}}")
+  end
+  local names_to, values_to = spec.names_to or "name", spec.values_to or "value"
+  local stacked, numeric, kinds = {}, { int = true, float = true }, {}
+  for _, c in ipairs(spec.cols) do
+    if not f:has(c) then check.fail("unpivot", "no column named '" .. tostring(c) .. "'") end
+    stacked[c] = true
+    local t = f:column(c):type()
+    kinds[numeric[t] and "number" or t] = c
+  end
+  if next(kinds, next(kinds)) then
+    local list = {}
+    for _, c in ipairs(spec.cols) do list[#list + 1] = c .. " <" .. f:column(c):type() .. ">" end
+    check.fail("unpivot", "the stacked columns do not share a type: " .. table.concat(list, ", "))
+  end
+  local id = spec.id
+  check.arg(id == nil or type(id) == "table", "unpivot", "id", "must be an array of column names")
+  if id == nil then
+    id = {}
+    for _, name in ipairs(f:names()) do if not stacked[name] then id[#id + 1] = name end end
+  end
+  for _, c in ipairs(id) do
+    if not f:has(c) then check.fail("unpivot", "no column named '" .. tostring(c) .. "'") end
+    if stacked[c] then check.fail("unpivot", "'" .. c .. "' is both an id and a stacked column") end
+  end
+  local parts = {}
+  for i, c in ipairs(spec.cols) do
+    local names, cols = {}, {}
+    for k, name in ipairs(id) do names[k], cols[k] = name, f:column(name) end
+    names[#names + 1] = names_to
+    cols[#cols + 1] = core.eval(f, expr.lit(c))
+    names[#names + 1] = values_to
+    cols[#cols + 1] = f:column(c)
+    parts[i] = check.call("unpivot", core.frame_from, names, cols, f:nrow())
+  end
+  return check.call("unpivot", build.concat, table.unpack(parts))
+end
+
+return M
