@@ -648,14 +648,7 @@ static size_t format_elem(const zs_col *c, int64_t i, char *buf) {
 
 /* convert text to type t into out (8 bytes); 1 on success */
 static int parse_as(zs_type t, const char *s, size_t len, void *out) {
-  switch (t) {
-  case ZS_BOOL: return zs_parse_bool(s, len, (int8_t *)out);
-  case ZS_INT: return zs_parse_int(s, len, 0, (int64_t *)out);
-  case ZS_FLOAT:
-    return zs_parse_float(s, len, 0, (double *)out) || zs_parse_float_special(s, len, (double *)out);
-  case ZS_DATE: return zs_parse_date(s, len, (int32_t *)out);
-  default: return 0;
-  }
+  return zs_text_to(t, s, len, &zs_textfmt_default, out);
 }
 
 /* Push the column at cidx converted to type t (the column itself when it

@@ -31,7 +31,8 @@ static int l_get_threads(lua_State *L) {
  *   util    type names and the NA sentinel (read by column.c's builders)
  *   column  the Column metatable (frame.c checks columns against it)
  *   frame   the Frame metatable (every verb checks frames against it)
- *   the readers, writers, kernels and text helpers, which only use the above
+ *   the readers, writers, kernels and text helpers (the xlsx and SQLite
+ *   readers and writers last: they only add formats), which only use the above
  *   (through the functions of zs.h, never through the Lua registry).
  * The Lua side (lua/zonestat/frame.lua) sets the methods of both classes. */
 LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
@@ -49,7 +50,11 @@ LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   zs_agg_open(L);
   zs_join_open(L);
   zs_text_open(L);
+  zs_fs_open(L);
   zs_expr_open(L);
+  zs_xlsx_read_open(L);
+  zs_xlsx_write_open(L);
+  zs_sqlite_open(L);
   lua_pushcfunction(L, l_set_threads);
   lua_setfield(L, -2, "set_threads");
   lua_pushcfunction(L, l_get_threads);

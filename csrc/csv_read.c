@@ -9,7 +9,9 @@
  * Values: an unquoted field equal to an NA token (default: the empty field
  * and NA) is NA; a quoted field is always text.  Types are inferred per
  * column: bool (true/false in any case), int (int64, no leading zeros),
- * float, date (yyyy-mm-dd), else str; see infer_field() and the README.
+ * float, date (yyyy-mm-dd, or the date_format), else str, under the
+ * number conventions of the options (decimal, thousands); see
+ * zs_infer_text() and the README.
  *
  * Speed: the text is memory-mapped and parsed in place; columns are written
  * straight into their final buffers (no per-cell Lua values).  Large inputs
@@ -98,7 +100,8 @@ typedef struct {
   char *owned;        /* transcoded or read() buffer (malloc) */
   /* options */
   char sep, quote, comment;
-  int header, skip_empty, strict, pad, infer, decimal_comma;
+  int header, skip_empty, strict, pad, infer;
+  zs_textfmt fmt;     /* decimal and thousands marks, date format */
   int64_t skip, max_records;
   int nna;
   const char *na[MAX_NA];
@@ -359,30 +362,6 @@ static void store_na(const reader *R, chunk *ch, int k, int type, int64_t row) {
   }
 }
 
-/* all digits with an optional sign: an integer too large for int64 */
-static int is_big_integer(const char *s, size_t len) {
-  size_t i = (len && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  if (i == len) return 0;
-  for (; i < len; i++)
-    if (s[i] < '0' || s[i] > '9') return 0;
-  return 1;
-}
-
-/* the most specific type of an unquoted, non-NA field */
-static int infer_field(const reader *R, const field *f) {
-  int64_t iv;
-  double dv;
-  int8_t bv;
-  int32_t days;
-  if (zs_parse_int(f->s, f->len, R->decimal_comma, &iv)) return ZS_INT;
-  if (is_big_integer(f->s, f->len)) return ZS_STR;
-  if (zs_parse_float(f->s, f->len, R->decimal_comma, &dv)) return ZS_FLOAT;
-  if (zs_parse_float_special(f->s, f->len, &dv)) return ZS_FLOAT; /* NaN: a float NA */
-  if (zs_parse_bool(f->s, f->len, &bv)) return ZS_BOOL;
-  if (zs_parse_date(f->s, f->len, &days)) return ZS_DATE;
-  return ZS_STR;
-}
-
 /* the range of a column's values comes for free while they are parsed
  * (grouping by an int key needs it: zs_col_range) */
 static inline void note_range(colstate *cs, int64_t v) {
@@ -402,7 +381,7 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
   case ZS_INT: {
     int64_t v;
     if (f->quoted && R->fixed[k] != ZS_INT) return 1;
-    if (!zs_parse_int(f->s, f->len, R->decimal_comma, &v)) return 1;
+    if (!zs_parse_int(f->s, f->len, R->fmt.thousands, &v)) return 1;
     *(int64_t *)slot(R, ch, k, row, 8) = v;
     note_range(&ch->cols[k], v);
     return 0;
@@ -412,10 +391,11 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
     int64_t iv;
     if (f->quoted && R->fixed[k] != ZS_FLOAT) return 1;
     /* inferred columns: digits that are no int64 (too large, leading zeros)
-     * are a code (text), as infer_field() decides when they come first */
-    if (R->fixed[k] != ZS_FLOAT && is_big_integer(f->s, f->len) && !zs_parse_int(f->s, f->len, R->decimal_comma, &iv))
+     * are a code (text), as zs_infer_text() decides when they come first */
+    if (R->fixed[k] != ZS_FLOAT && zs_is_big_integer(f->s, f->len) && !zs_parse_int(f->s, f->len, R->fmt.thousands, &iv))
       return 1;
-    if (!zs_parse_float(f->s, f->len, R->decimal_comma, &v) && !zs_parse_float_special(f->s, f->len, &v)) return 1;
+    if (!zs_parse_float(f->s, f->len, R->fmt.decimal, R->fmt.thousands, &v) && !zs_parse_float_special(f->s, f->len, &v))
+      return 1;
     *(double *)slot(R, ch, k, row, 8) = v;
     if (isnan(v)) ch->cols[k].saw_na = 1; /* "nan": NA too */
     return 0;
@@ -430,7 +410,7 @@ static int store_as(const reader *R, chunk *ch, int k, int t, int64_t row, const
   case ZS_DATE: {
     int32_t v;
     if (f->quoted && R->fixed[k] != ZS_DATE) return 1;
-    if (!zs_parse_date(f->s, f->len, &v)) return 1;
+    if (!zs_parse_date_as(f->s, f->len, R->fmt.date, &v)) return 1;
     *(int32_t *)slot(R, ch, k, row, 4) = v;
     note_range(&ch->cols[k], v);
     return 0;
@@ -493,7 +473,7 @@ static int store_field(const reader *R, chunk *ch, int k, int64_t row, const fie
     return 0;
   }
   if (cs->type == T_UNKNOWN) {
-    int t = f->quoted ? ZS_STR : infer_field(R, f);
+    int t = f->quoted ? ZS_STR : zs_infer_text(f->s, f->len, &R->fmt);
     cs->type = t;
     for (int64_t r = 0; r < row; r++) store_na(R, ch, k, t, r);
   }
@@ -511,8 +491,8 @@ static int store_field(const reader *R, chunk *ch, int k, int64_t row, const fie
   /* inference: widen int to float, anything else becomes text */
   if (cs->type == ZS_INT && !f->quoted) {
     double v;
-    if (!is_big_integer(f->s, f->len) &&
-        (zs_parse_float(f->s, f->len, R->decimal_comma, &v) ||
+    if (!zs_is_big_integer(f->s, f->len) &&
+        (zs_parse_float(f->s, f->len, R->fmt.decimal, R->fmt.thousands, &v) ||
          zs_parse_float_special(f->s, f->len, &v))) {
       for (int64_t r = 0; r < row; r++) {
         int64_t *ip = slot(R, ch, k, r, 8);
@@ -777,7 +757,7 @@ static int64_t opt_count(lua_State *L, int opts, const char *key, int64_t dflt) 
 
 static const char *const known_options[] = {
   "header", "sep", "comment", "skip", "nrows", "columns", "skip_empty", "na", "types", "infer",
-  "decimal", "encoding", "strict", "pad", "quote", "source", "threads", NULL};
+  "decimal", "thousands", "date_format", "encoding", "strict", "pad", "quote", "source", "threads", NULL};
 
 static void read_options(lua_State *L, reader *R, int opts) {
   /* reject misspelled options */
@@ -800,11 +780,33 @@ static void read_options(lua_State *L, reader *R, int opts) {
   R->strict = zs_opt_bool(L, opts, "strict", 1);
   R->pad = zs_opt_bool(L, opts, "pad", 0);
   if (R->sep == R->quote) luaL_error(L, "options 'sep' and 'quote' must differ");
+  R->fmt = zs_textfmt_default;
   if (lua_getfield(L, opts, "decimal") != LUA_TNIL) {
     const char *d = lua_tostring(L, -1);
-    if (!d || (strcmp(d, ",") != 0 && strcmp(d, ".") != 0)) luaL_error(L, "option 'decimal' must be \".\" or \",\"");
-    R->decimal_comma = d[0] == ',';
-    if (R->decimal_comma && R->sep == ',') luaL_error(L, "decimal = \",\" needs another separator (sep = \";\", say)");
+    if (lua_type(L, -1) != LUA_TSTRING || (strcmp(d, ",") != 0 && strcmp(d, ".") != 0))
+      luaL_error(L, "option 'decimal' must be \".\" or \",\"");
+    R->fmt.decimal = d[0];
+    if (R->fmt.decimal == ',') R->fmt.thousands = '.'; /* 1.234,5 unless thousands says otherwise */
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, opts, "thousands") != LUA_TNIL) {
+    const char *t = lua_tostring(L, -1);
+    if (lua_type(L, -1) != LUA_TSTRING || (strcmp(t, ",") != 0 && strcmp(t, ".") != 0 && strcmp(t, "") != 0))
+      luaL_error(L, "option 'thousands' must be \".\", \",\" or \"\" (none)");
+    R->fmt.thousands = t[0];
+  }
+  lua_pop(L, 1);
+  if (R->fmt.thousands == R->fmt.decimal)
+    luaL_error(L, "options 'decimal' and 'thousands' must differ (decimal = \",\" with thousands = \".\", say)");
+  if (R->fmt.decimal == R->sep || R->fmt.thousands == R->sep)
+    luaL_error(L, "the separator %c cannot also be the %s mark (with decimal = \",\", use sep = \";\")", R->sep,
+               R->fmt.decimal == R->sep ? "decimal" : "thousands");
+  if (lua_getfield(L, opts, "date_format") != LUA_TNIL) {
+    const char *d = lua_tostring(L, -1);
+    int k = lua_type(L, -1) == LUA_TSTRING ? zs_date_format_from_name(d) : -1;
+    if (k < 0)
+      luaL_error(L, "option 'date_format' must be \"%%d/%%m/%%Y\", \"%%d-%%m-%%Y\", \"%%m/%%d/%%Y\" or \"%%Y-%%m-%%d\"");
+    R->fmt.date = k;
   }
   lua_pop(L, 1);
   /* NA tokens: strings kept alive in the reader's user value */

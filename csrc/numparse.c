@@ -24,40 +24,39 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* ---- integers ------------------------------------------------------------ */
 
+/* Digit groups: with a thousands mark, 1 to 3 leading digits then groups of
+ * exactly three ("1.234.567"); a number may also be written without marks
+ * ("1234567").  group counts the digits since the last mark, -1 before any. */
+static int group_ok(int group, int grouped) { return grouped ? group == 3 : 1; }
+
 /* [+-]digits, no leading zeros ("0" itself is fine; "08123" is a code, not
- * a number).  With decimal_comma, '.' may group thousands: 1.234.567 */
-int zs_parse_int(const char *s, size_t len, int decimal_comma, int64_t *out) {
+ * a number), with optional thousands marks (0: none) */
+int zs_parse_int(const char *s, size_t len, char thousands, int64_t *out) {
   const char *p = s, *end = s + len;
   int neg = 0;
   if (p < end && (*p == '+' || *p == '-')) neg = (*p++ == '-');
   if (p == end || !is_digit(*p)) return 0;
   if (*p == '0' && p + 1 < end) return 0; /* leading zero */
   uint64_t v = 0;
-  int group = 0; /* digits since the last thousands separator, -1 before any */
-  int grouped = 0;
+  int group = 0, grouped = 0;
   for (; p < end; p++) {
     char c = *p;
     if (is_digit(c)) {
       if (v > (UINT64_MAX - 9) / 10) return 0;
       v = v * 10 + (uint64_t)(c - '0');
       group++;
-    } else if (c == '.' && decimal_comma) {
-      if ((grouped && group != 3) || (!grouped && group > 3) || group == 0) return 0;
+      if (grouped && group > 3) return 0;
+    } else if (c == thousands && thousands) {
+      if (group == 0 || (grouped && group != 3) || (!grouped && group > 3)) return 0;
       grouped = 1;
       group = 0;
     } else {
       return 0;
     }
-    if (grouped && group > 3) return 0;
   }
-  if (grouped && group != 3) return 0;
-  if (neg) {
-    if (v > (uint64_t)INT64_MAX) return 0; /* INT64_MIN is NA */
-    *out = -(int64_t)v;
-  } else {
-    if (v > (uint64_t)INT64_MAX) return 0;
-    *out = (int64_t)v;
-  }
+  if (!group_ok(group, grouped)) return 0;
+  if (v > (uint64_t)INT64_MAX) return 0; /* and -2^63 is NA */
+  *out = neg ? -(int64_t)v : (int64_t)v;
   return 1;
 }
 
@@ -66,14 +65,13 @@ int zs_parse_int(const char *s, size_t len, int decimal_comma, int64_t *out) {
 static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Validate [+-]int[.frac][e[+-]exp] (int without leading zeros, thousands
- * groups with decimal_comma) and convert.  Up to 19 significant digits and
+/* Validate [+-]int[<decimal>frac][e[+-]exp] (int without leading zeros,
+ * optional thousands groups) and convert.  Up to 19 significant digits and
  * powers of ten up to 1e22 convert exactly with one correctly rounded
  * multiplication or division (Clinger's fast path); anything else goes to
  * strtod_l in the C locale, which rounds correctly. */
-int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out) {
+int zs_parse_float(const char *s, size_t len, char decimal, char thousands, double *out) {
   const char *p = s, *end = s + len;
-  char point = decimal_comma ? ',' : '.';
   int neg = 0;
   if (p < end && (*p == '+' || *p == '-')) neg = (*p++ == '-');
   uint64_t mant = 0;
@@ -96,7 +94,7 @@ int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out) {
         dropped |= c != '0';
       }
       if (grouped && group > 3) return 0;
-    } else if (c == '.' && decimal_comma) {
+    } else if (c == thousands && thousands) {
       if (group == 0 || (grouped && group != 3) || (!grouped && group > 3)) return 0;
       grouped = 1;
       group = 0;
@@ -104,8 +102,8 @@ int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out) {
       break;
     }
   }
-  if (grouped && group != 3) return 0;
-  if (p < end && *p == point) {
+  if (!group_ok(group, grouped)) return 0;
+  if (p < end && *p == decimal) {
     p++;
     for (; p < end && is_digit(*p); p++) {
       frac_digits++;
@@ -142,8 +140,8 @@ int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out) {
     if (!buf) return 0;
     size_t k = 0;
     for (const char *q = s; q < end; q++) {
-      if (decimal_comma && *q == '.') continue;
-      buf[k++] = (decimal_comma && *q == ',') ? '.' : *q;
+      if (thousands && *q == thousands) continue;
+      buf[k++] = *q == decimal ? '.' : *q;
     }
     buf[k] = '\0';
     v = strtod_l(buf, NULL, c_locale());
@@ -257,6 +255,12 @@ static int days_in_month(int64_t y, int m) {
   return dim[m - 1];
 }
 
+static int civil(int64_t y, int m, int d, int32_t *out) {
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return 0;
+  *out = zs_days_from_civil(y, m, d);
+  return 1;
+}
+
 int zs_parse_date(const char *s, size_t len, int32_t *out) {
   if (len != 10 || s[4] != '-' || s[7] != '-') return 0;
   for (int i = 0; i < 10; i++)
@@ -264,9 +268,78 @@ int zs_parse_date(const char *s, size_t len, int32_t *out) {
   int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   int m = (s[5] - '0') * 10 + (s[6] - '0');
   int d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return 0;
-  *out = zs_days_from_civil(y, m, d);
+  return civil(y, m, d, out);
+}
+
+/* one or two digits then `mark` (moving *p past it); -1 if not */
+static int small_part(const char **p, const char *end, char mark) {
+  const char *q = *p;
+  int v = 0, n = 0;
+  while (q < end && is_digit(*q) && n < 2) v = v * 10 + (*q++ - '0'), n++;
+  if (n == 0 || q >= end || *q != mark) return -1;
+  *p = q + 1;
+  return v;
+}
+
+const char *const zs_date_format_names[ZS_NDATE_FORMATS] = {"%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%m/%d/%Y"};
+
+int zs_date_format_from_name(const char *name) {
+  for (int k = 0; k < ZS_NDATE_FORMATS; k++)
+    if (strcmp(name, zs_date_format_names[k]) == 0) return k;
+  return -1;
+}
+
+/* A date in `format` (day and month of one or two digits, a four-digit
+ * year), or in ISO yyyy-mm-dd whatever the format. */
+int zs_parse_date_as(const char *s, size_t len, int format, int32_t *out) {
+  if (zs_parse_date(s, len, out)) return 1;
+  if (format == ZS_DATE_ISO || len < 8 || len > 10) return 0;
+  const char *p = s, *end = s + len;
+  char mark = format == ZS_DATE_DMY_DASH ? '-' : '/';
+  int a = small_part(&p, end, mark), b = a < 0 ? -1 : small_part(&p, end, mark);
+  if (b < 0 || end - p != 4) return 0;
+  for (const char *q = p; q < end; q++)
+    if (!is_digit(*q)) return 0;
+  int64_t y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+  return format == ZS_DATE_MDY ? civil(y, a, b, out) : civil(y, b, a, out);
+}
+
+/* ---- text under conventions ------------------------------------------------ */
+
+const zs_textfmt zs_textfmt_default = {'.', 0, ZS_DATE_ISO};
+
+int zs_is_big_integer(const char *s, size_t len) {
+  size_t i = (len && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (i == len) return 0;
+  for (; i < len; i++)
+    if (s[i] < '0' || s[i] > '9') return 0;
   return 1;
+}
+
+int zs_infer_text(const char *s, size_t len, const zs_textfmt *fmt) {
+  int64_t iv;
+  double dv;
+  int8_t bv;
+  int32_t days;
+  if (zs_parse_int(s, len, fmt->thousands, &iv)) return ZS_INT;
+  if (zs_is_big_integer(s, len)) return ZS_STR;
+  if (zs_parse_float(s, len, fmt->decimal, fmt->thousands, &dv)) return ZS_FLOAT;
+  if (zs_parse_float_special(s, len, &dv)) return ZS_FLOAT; /* NaN: a float NA */
+  if (zs_parse_bool(s, len, &bv)) return ZS_BOOL;
+  if (zs_parse_date_as(s, len, fmt->date, &days)) return ZS_DATE;
+  return ZS_STR;
+}
+
+int zs_text_to(zs_type t, const char *s, size_t len, const zs_textfmt *fmt, void *out) {
+  switch (t) {
+  case ZS_BOOL: return zs_parse_bool(s, len, (int8_t *)out);
+  case ZS_INT: return zs_parse_int(s, len, fmt->thousands, (int64_t *)out);
+  case ZS_FLOAT:
+    return zs_parse_float(s, len, fmt->decimal, fmt->thousands, (double *)out) ||
+           zs_parse_float_special(s, len, (double *)out);
+  case ZS_DATE: return zs_parse_date_as(s, len, fmt->date, (int32_t *)out);
+  default: return 0;
+  }
 }
 
 int zs_format_date(int32_t days, char *buf) {

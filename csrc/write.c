@@ -168,7 +168,7 @@ typedef struct {
   const char *na;
   size_t na_len;
   const char *eol;
-  int decimal_comma;
+  zs_textfmt fmt; /* how a reader with the same decimal mark reads text back */
 } csvopts;
 
 static int needs_quotes(const csvopts *o, const char *s, size_t len, int check_types) {
@@ -179,9 +179,7 @@ static int needs_quotes(const csvopts *o, const char *s, size_t len, int check_t
   }
   if ((len == o->na_len && memcmp(s, o->na, len) == 0) || (len == 2 && s[0] == 'N' && s[1] == 'A')) return 1;
   if (!check_types) return 0;
-  union { int64_t i; double f; int8_t b; int32_t d; } u;
-  return zs_parse_int(s, len, o->decimal_comma, &u.i) || zs_parse_float(s, len, o->decimal_comma, &u.f) ||
-         zs_parse_float_special(s, len, &u.f) || zs_parse_bool(s, len, &u.b) || zs_parse_date(s, len, &u.d);
+  return zs_infer_text(s, len, &o->fmt) != ZS_STR;
 }
 
 static void put_text(writer *w, const csvopts *o, const char *s, size_t len, int check_types) {
@@ -271,7 +269,9 @@ static int l_write_csv(lua_State *L) {
   if (strcmp(o.eol, "\n") != 0 && strcmp(o.eol, "\r\n") != 0) luaL_error(L, "option 'eol' must be \"\\n\" or \"\\r\\n\"");
   o.sep = sep[0];
   o.point = dec[0];
-  o.decimal_comma = o.point == ',';
+  o.fmt = zs_textfmt_default;
+  o.fmt.decimal = o.point;
+  o.fmt.thousands = o.point == ',' ? '.' : 0;
   if (o.point == o.sep) luaL_error(L, "options 'sep' and 'decimal' must differ (use sep = \";\" with decimal = \",\")");
   for (size_t i = 0; i < o.na_len; i++)
     if (o.na[i] == o.sep || o.na[i] == '"' || o.na[i] == '\n' || o.na[i] == '\r')

@@ -201,17 +201,59 @@ int zs_format_date(int32_t days, char *buf);
 
 /* ---- numbers ------------------------------------------------------------ */
 
-/* strict parsers used by CSV inference and casts; 1 on success.
- * decimal_comma: ',' is the decimal mark and '.' groups thousands. */
-int zs_parse_int(const char *s, size_t len, int decimal_comma, int64_t *out);
-int zs_parse_float(const char *s, size_t len, int decimal_comma, double *out);
+/* The conventions of numbers and dates written as text: the decimal mark
+ * ('.' or ','), the thousands mark (0: none, '.' or ','), the date format.
+ * A number with thousands marks groups exactly: 1 to 3 leading digits, then
+ * groups of three; one without marks is read too.  Dates in ISO yyyy-mm-dd
+ * are read whatever the format. */
+enum { ZS_DATE_ISO, ZS_DATE_DMY, ZS_DATE_DMY_DASH, ZS_DATE_MDY, ZS_NDATE_FORMATS };
+extern const char *const zs_date_format_names[ZS_NDATE_FORMATS]; /* "%Y-%m-%d", "%d/%m/%Y", ... */
+int zs_date_format_from_name(const char *name); /* -1 if unknown */
+typedef struct {
+  char decimal, thousands;
+  int date;
+} zs_textfmt;
+extern const zs_textfmt zs_textfmt_default; /* '.', no thousands, ISO dates */
+
+/* strict parsers used by CSV inference and casts; 1 on success */
+int zs_parse_int(const char *s, size_t len, char thousands, int64_t *out);
+int zs_parse_float(const char *s, size_t len, char decimal, char thousands, double *out);
 /* "inf", "-inf", "nan" and the like (only for columns typed float) */
 int zs_parse_float_special(const char *s, size_t len, double *out);
 int zs_parse_bool(const char *s, size_t len, int8_t *out);
+/* a date in `format` (ZS_DATE_*), or in ISO */
+int zs_parse_date_as(const char *s, size_t len, int format, int32_t *out);
+/* all digits with an optional sign (an integer, perhaps beyond int64) */
+int zs_is_big_integer(const char *s, size_t len);
+/* the type read_csv infers for an unquoted, non-NA field: int, float (also
+ * Inf and NaN), bool, date, else str (an integer beyond int64 is str) */
+int zs_infer_text(const char *s, size_t len, const zs_textfmt *fmt);
+/* text as a value of type t (not str) into out; 1 on success */
+int zs_text_to(zs_type t, const char *s, size_t len, const zs_textfmt *fmt, void *out);
 /* shortest text that reads back to the same double; returns length.
  * buf must hold 32 bytes.  Always C locale; '.' replaced by `point`. */
 int zs_format_float(double v, char *buf, char point);
 int zs_format_int(int64_t v, char *buf);
+
+/* ---- building a column value by value (builder.c) ------------------------ */
+
+/* For readers whose values come typed one at a time (xlsx, SQLite): push a
+ * builder userdata; `fixed` is a zs_type, or -1 to type the column by its
+ * values as read_csv infers (int with float gives float, other mixes str,
+ * integral floats within +-2^53 int); `fmt` (NULL: the defaults) reads text
+ * under a fixed type.  The add functions return 0 when the value does not
+ * fit the fixed type (nothing is stored then), else 1. */
+typedef struct zs_builder zs_builder;
+zs_builder *zs_builder_push(lua_State *L, int fixed, const zs_textfmt *fmt);
+int64_t zs_builder_rows(const zs_builder *b);
+void zs_builder_na(lua_State *L, zs_builder *b);
+int zs_builder_int(lua_State *L, zs_builder *b, int64_t v);
+int zs_builder_float(lua_State *L, zs_builder *b, double v); /* NaN: NA */
+int zs_builder_bool(lua_State *L, zs_builder *b, int v);
+int zs_builder_date(lua_State *L, zs_builder *b, int32_t days);
+int zs_builder_text(lua_State *L, zs_builder *b, const char *s, size_t len);
+/* push the finished column of the builder at bidx and free its buffers */
+zs_col *zs_builder_finish(lua_State *L, int bidx);
 
 /* ---- frames ------------------------------------------------------------- */
 
@@ -296,5 +338,9 @@ void zs_agg_open(lua_State *L);
 void zs_expr_open(lua_State *L);
 void zs_join_open(lua_State *L);
 void zs_text_open(lua_State *L);
+void zs_fs_open(lua_State *L);
+void zs_xlsx_read_open(lua_State *L);
+void zs_xlsx_write_open(lua_State *L);
+void zs_sqlite_open(lua_State *L);
 
 #endif

@@ -34,8 +34,9 @@ text = text:gsub('    %["zonestat"%] = "lua/zonestat/init.lua",.-\n  },\n', func
   return table.concat(modules, "\n") .. "\n  },\n"
 end)
 local data = {}
-for _, f in ipairs(list("ls data/vn/*.csv")) do
-  data[#data + 1] = string.format('      ["zonestat.data.vn.%s"] = "%s",', f:match("([^/]+)%.csv$"), f)
+for _, f in ipairs(list("ls data/vn/*.csv data/mapping/*.csv")) do
+  local dir, name = f:match("^data/([^/]+)/([^/]+)%.csv$")
+  data[#data + 1] = string.format('      ["zonestat.data.%s.%s"] = "%s",', dir, name, f)
 end
 text = text:gsub("(    lua = {\n).-(\n    },)", function(a, b) return a .. table.concat(data, "\n") .. b end)
 

@@ -21,7 +21,11 @@ dependencies = {
   "argparse",
 }
 external_dependencies = {
-  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" }, -- Debian: libutf8proc-dev
+  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },          -- Debian: libutf8proc-dev
+  LIBZIP = { header = "zip.h", library = "zip" },                      -- libzip-dev (xlsx reading)
+  EXPAT = { header = "expat.h", library = "expat" },                   -- libexpat1-dev (xlsx reading)
+  XLSXWRITER = { header = "xlsxwriter.h", library = "xlsxwriter" },    -- libxlsxwriter-dev (xlsx writing)
+  SQLITE = { header = "sqlite3.h", library = "sqlite3" },              -- libsqlite3-dev
 }
 build = {
   type = "builtin",
@@ -29,6 +33,7 @@ build = {
     bin = { zonestat = "bin/zonestat" },
     -- the bundled data, found by zonestat.dataset next to its modules
     lua = {
+      ["zonestat.data.mapping.vi"] = "data/mapping/vi.csv",
       ["zonestat.data.vn.fdi_rank"] = "data/vn/fdi_rank.csv",
       ["zonestat.data.vn.figures"] = "data/vn/figures.csv",
       ["zonestat.data.vn.fx"] = "data/vn/fx.csv",
@@ -43,18 +48,21 @@ build = {
   modules = {
     ["zonestat.core"] = {
       sources = {
-        "csrc/agg.c", "csrc/column.c", "csrc/core.c", "csrc/csv_read.c", "csrc/dict.c",
-        "csrc/expr.c", "csrc/frame.c", "csrc/group.c", "csrc/join.c", "csrc/mem.c",
-        "csrc/numparse.c", "csrc/par.c", "csrc/sort.c", "csrc/text.c", "csrc/util.c",
-        "csrc/write.c",
+        "csrc/agg.c", "csrc/builder.c", "csrc/column.c", "csrc/core.c", "csrc/csv_read.c",
+        "csrc/dict.c", "csrc/expr.c", "csrc/frame.c", "csrc/fs.c", "csrc/group.c", "csrc/join.c",
+        "csrc/mem.c", "csrc/numparse.c", "csrc/par.c", "csrc/sort.c", "csrc/sqlite.c",
+        "csrc/text.c", "csrc/util.c", "csrc/write.c", "csrc/xlsx_read.c", "csrc/xlsx_write.c",
       },
-      incdirs = { "csrc", "$(UTF8PROC_INCDIR)" },
-      libdirs = { "$(UTF8PROC_LIBDIR)" },
-      libraries = { "pthread", "utf8proc" },
+      incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(LIBZIP_INCDIR)", "$(EXPAT_INCDIR)", "$(XLSXWRITER_INCDIR)",
+        "$(SQLITE_INCDIR)" },
+      libdirs = { "$(UTF8PROC_LIBDIR)", "$(LIBZIP_LIBDIR)", "$(EXPAT_LIBDIR)", "$(XLSXWRITER_LIBDIR)",
+        "$(SQLITE_LIBDIR)" },
+      libraries = { "pthread", "utf8proc", "zip", "expat", "xlsxwriter", "sqlite3" },
     },
     ["zonestat"] = "lua/zonestat/init.lua",
     ["zonestat.agg"] = "lua/zonestat/agg.lua",
     ["zonestat.build"] = "lua/zonestat/build.lua",
+    ["zonestat.cells"] = "lua/zonestat/cells.lua",
     ["zonestat.check"] = "lua/zonestat/check.lua",
     ["zonestat.cli"] = "lua/zonestat/cli.lua",
     ["zonestat.csv"] = "lua/zonestat/csv.lua",
@@ -67,10 +75,15 @@ build = {
     ["zonestat.indicators"] = "lua/zonestat/indicators.lua",
     ["zonestat.join"] = "lua/zonestat/join.lua",
     ["zonestat.json"] = "lua/zonestat/json.lua",
+    ["zonestat.l10n"] = "lua/zonestat/l10n.lua",
+    ["zonestat.mapping"] = "lua/zonestat/mapping.lua",
     ["zonestat.print"] = "lua/zonestat/print.lua",
+    ["zonestat.registry"] = "lua/zonestat/registry.lua",
     ["zonestat.report"] = "lua/zonestat/report.lua",
     ["zonestat.reshape"] = "lua/zonestat/reshape.lua",
+    ["zonestat.sniff"] = "lua/zonestat/sniff.lua",
     ["zonestat.sort"] = "lua/zonestat/sort.lua",
+    ["zonestat.sqlite"] = "lua/zonestat/sqlite.lua",
     ["zonestat.svg"] = "lua/zonestat/svg.lua",
     ["zonestat.units"] = "lua/zonestat/units.lua",
     ["zonestat.verbs"] = "lua/zonestat/verbs.lua",

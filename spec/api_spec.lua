@@ -6,11 +6,12 @@ local paths = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' "
 
 local ENGINE = { "zonestat.core", "zonestat.check", "zonestat.frame", "zonestat.print", "zonestat.build",
   "zonestat.verbs", "zonestat.expr", "zonestat.agg", "zonestat.sort", "zonestat.join", "zonestat.reshape",
-  "zonestat.cube", "zonestat.csv", "zonestat.json", "zonestat.engine" }
-local ZONE_LAYER = { "zonestat.datadir", "zonestat.units", "zonestat.dataset", "zonestat.indicators",
-  "zonestat.report", "zonestat.svg", "zonestat.cli", "zonestat" }
+  "zonestat.cube", "zonestat.sniff", "zonestat.csv", "zonestat.json", "zonestat.sqlite", "zonestat.engine" }
+local ZONE_LAYER = { "zonestat.datadir", "zonestat.l10n", "zonestat.units", "zonestat.mapping", "zonestat.cells",
+  "zonestat.registry", "zonestat.dataset", "zonestat.indicators", "zonestat.report", "zonestat.svg", "zonestat.cli",
+  "zonestat" }
 local ENGINE_SPECS = { "agg", "column", "csv_conformance", "csv_read", "expr", "frame", "join", "memory", "nist",
-  "print", "reshape_cube", "write" }
+  "print", "reshape_cube", "write", "sqlite" }
 
 local runs = 0
 local function lua(code)

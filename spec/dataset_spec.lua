@@ -76,17 +76,19 @@ describe("dataset", function()
 
   local problems_cases = {
     { "unknown zone", { ["projects.csv"] = edit_line(3, function(l) return (l:gsub(",hp%-kcn%-[%w%-]+,", ",nowhere,", 1)) end) },
-      "projects.csv:4: unknown zone_id 'nowhere'" },
+      "projects.csv:4: column 'zone_id': unknown zone_id 'nowhere'" },
     { "negative area", { ["zones.csv"] = edit_line(2, function(l) return (l:gsub(",153,120,", ",-153,120,", 1)) end) },
-      "zones.csv:3: natural_area_ha -153 is below 0" },
+      "zones.csv:3: column 'natural_area_ha': -153 is below 0" },
     { "bad date", { ["projects.csv"] = edit_line(1, function(l) return (l:gsub("1995%-11%-15", "1995-13-45", 1)) end) },
-      "projects.csv:2: license_date '1995-13-45' is not a date (yyyy-mm-dd)" },
+      "projects.csv:2: column 'license_date': '1995-13-45' is not a date (yyyy-mm-dd)" },
     { "unknown currency", { ["projects.csv"] = edit_line(2, function(l) return (l:gsub(",USD,", ",EUR,", 1)) end) },
-      "projects.csv:3: unknown currency 'EUR' (expected USD, VND)" },
+      "projects.csv:3: column 'currency': unknown currency 'EUR' (expected USD, VND; " ..
+        "or map it: value,EUR,projects.currency=...)" },
     { "unknown status", { ["projects.csv"] = edit_line(5, function(l) return (l:gsub(",operating,", ",closed,", 1)) end) },
-      "projects.csv:6: unknown status 'closed' (expected licensed, construction, operating, suspended, terminated)" },
+      "projects.csv:6: column 'status': unknown status 'closed' (expected licensed, construction, operating, " ..
+        "suspended, terminated; or map it: value,closed,projects.status=...)" },
     { "duplicate id", { ["projects.csv"] = edit_line(2, function(l) return (l:gsub("^syn%-hp%-0002", "syn-hp-0001")) end) },
-      "projects.csv:3: duplicate id 'syn-hp-0001' (first on line 2)" },
+      "projects.csv:3: column 'id': duplicate id 'syn-hp-0001' (first on line 2)" },
   }
   for _, case in ipairs(problems_cases) do
     it("reports " .. case[1] .. " with file and line", function()
@@ -117,7 +119,7 @@ describe("dataset", function()
   it("reports a missing folder or file", function()
     local d, problems = zs.dataset.load(util.tmpdir() .. "/no-such-folder")
     assert.is_nil(d)
-    assert.matches("zones.csv: No such file or directory", problems[1])
+    assert.matches("no%-such%-folder: No such file or directory", problems[1])
   end)
 
   it("warns about VND projects in years without a rate, leaving capital_usd NA", function()

@@ -1,26 +1,46 @@
 --- The zone data model: zones, projects, published figures, exchange rates
--- and provinces, loaded from a folder of CSV files and checked.
+-- and provinces, loaded from a registry and checked.
 --
--- `zs.dataset.load([dir])` reads `dir` (default: the bundled `data/vn`),
--- checks every row against the schema below and returns a Dataset, or
--- `nil` and the list of every problem found ("file:line: message").  Text
--- is NFC-normalized on load.  Derived columns: `province_id` and `year` on
--- projects, `capital_usd` (USD amounts as they are; VND converted at the
--- license year's average rate, NA where the series has no rate for that
--- year: such projects are listed in `ds.warnings`).
+-- `zs.dataset.load([path [, opts]])` reads the bundled `data/vn`, or a
+-- board's registry: a folder of CSV files, one `.xlsx` workbook (a sheet per
+-- table), a SQLite database or a single CSV file (the projects), in the
+-- board's own headers and values through a mapping (zonestat.mapping; the
+-- Vietnamese one is built in).  It checks every cell and returns a Dataset,
+-- or `nil` and the list of every problem found, each naming its place
+-- ("file:line: column 'Tên cột': message", "file: sheet 'X': cell C12: ...").
+--
+-- Only the columns the computations need are required (data/vn/README.md
+-- says which and why); the others are optional and NA when absent, or
+-- derived: a project's id (its row), its origin (from its country), its
+-- currency (from the unit of its capital's header); a zone's id (from its
+-- name), its kind (from its name: "KCN ...", "Khu kinh tế ..."), its
+-- province (from its projects); and, when a registry has no zones table,
+-- the zones themselves from the projects' zone names (areas NA).  The
+-- reference tables (provinces, exchange rates) fall back to the bundled
+-- ones; published figures never do.  Text is NFC.  Derived columns:
+-- `province_id` and `year` on projects, `capital_usd` (USD amounts as they
+-- are; VND converted at the license year's average rate, NA where the
+-- series has no rate for that year: such projects are listed in
+-- `ds.warnings`).
 -- @module zonestat.dataset
 
 local engine = require "zonestat.engine"
+local cells = require "zonestat.cells"
 local datadir = require "zonestat.datadir"
+local mapping = require "zonestat.mapping"
+local registry = require "zonestat.registry"
 
+local NA = engine.NA
 local M = {}
 
 -- ---- the schema ---------------------------------------------------------------------
 
--- column kinds: str (required unless opt), enum, ref, num, int, date, yesno
+-- column kinds: str, enum, ref, province, entity, yesno (text); num, int; date.
+-- `opt`: the column may be absent (NA) and its cells empty; `need`: the
+-- column must be there (possibly derived) but a cell may be empty.
 local SCHEMA = {
   zones = {
-    file = "zones.csv", required = true, key = "id",
+    file = "zones.csv", key = "id", mapped = true,
     columns = {
       { "id", "str" }, { "name", "str" }, { "name_ascii", "str", opt = true },
       { "kind", "enum", values = { "KKT", "KCN", "KCX", "KCNC", "CCN" } },
@@ -28,25 +48,28 @@ local SCHEMA = {
       { "province", "province" },
       { "natural_area_ha", "num", min = 0, opt = true }, { "industrial_land_ha", "num", min = 0, opt = true },
       { "leased_land_ha", "num", min = 0, opt = true }, { "year_established", "int", min = 1900, max = 2100, opt = true },
-      { "status", "enum", values = { "planned", "established", "operating" } },
+      { "status", "enum", values = { "planned", "established", "operating" }, opt = true },
       { "eco_status", "enum", values = { "none", "proposed", "pilot", "certified" }, opt = true },
       { "developer", "str", opt = true }, { "deep_water_port", "yesno", opt = true },
       { "confidence", "enum", values = { "H", "M", "L" }, opt = true },
       { "source_url", "str", opt = true }, { "note", "str", opt = true },
     },
+    helpers = { { "parent", "str" } },
   },
   projects = {
-    file = "projects.csv", required = true, key = "id",
+    file = "projects.csv", required = true, key = "id", mapped = true,
     columns = {
-      { "id", "str" }, { "zone_id", "ref", table = "zones" }, { "investor", "str", opt = true },
+      { "id", "str" }, { "name", "str", opt = true }, { "license_no", "str", opt = true },
+      { "zone_id", "ref", table = "zones" }, { "investor", "str", opt = true },
       { "country", "str", opt = true }, { "origin", "enum", values = { "FDI", "domestic" } },
-      { "sector", "str", opt = true }, { "capital", "num", min = 0 },
-      { "currency", "enum", values = { "USD", "VND" } }, { "disbursed", "num", min = 0, opt = true },
+      { "sector", "str", opt = true }, { "capital", "num", min = 0, need = true },
+      { "currency", "enum", values = { "USD", "VND" }, need = true }, { "disbursed", "num", min = 0, opt = true },
       { "license_date", "date" },
-      { "status", "enum", values = { "licensed", "construction", "operating", "suspended", "terminated" } },
+      { "status", "enum", values = { "licensed", "construction", "operating", "suspended", "terminated" }, opt = true },
       { "employees", "int", min = 0, opt = true }, { "land_ha", "num", min = 0, opt = true },
       { "industrial_production", "yesno", opt = true }, { "synthetic", "yesno", opt = true },
     },
+    helpers = { { "zone", "str" }, { "province", "str" } },
   },
   figures = {
     file = "figures.csv",
@@ -58,7 +81,7 @@ local SCHEMA = {
     },
   },
   fx = {
-    file = "fx.csv", key = "year",
+    file = "fx.csv", key = "year", reference = true,
     columns = {
       { "year", "int", min = 1900, max = 2100 }, { "vnd_per_usd", "num", min = 1 },
       { "kind", "enum", values = { "official_average", "derived" } },
@@ -66,10 +89,14 @@ local SCHEMA = {
     },
   },
   provinces = {
-    file = "provinces.csv", key = "id",
+    file = "provinces.csv", reference = true, key = { "id", "valid_from" },
     columns = {
-      { "id", "str" }, { "name", "str" }, { "name_ascii", "str", opt = true }, { "aliases", "str", opt = true },
-      { "region", "str", opt = true },
+      { "id", "str" }, { "code", "str", opt = true }, { "name", "str" }, { "name_ascii", "str", opt = true },
+      { "aliases", "str", opt = true }, { "region", "str", opt = true },
+      { "kind", "enum", values = { "tinh", "thanh_pho" }, opt = true },
+      { "valid_from", "date", opt = true }, { "valid_to", "date", opt = true },
+      { "successor", "str", opt = true }, { "source_url", "str", opt = true },
+      { "confidence", "enum", values = { "H", "M", "L", "unverified" }, opt = true }, { "note", "str", opt = true },
     },
   },
   groups = {
@@ -105,11 +132,6 @@ local ORDER = { "provinces", "zones", "projects", "figures", "fx", "groups", "fd
 local TYPE_OF = { str = "str", enum = "str", ref = "str", province = "str", entity = "str", yesno = "str",
   num = "float", int = "int", date = "date" }
 
-local NA = engine.NA
-
-local Dataset = {}
-Dataset.__index = Dataset
-
 --- The folder of the bundled data: $ZONESTAT_DATA, else data/vn next to
 -- the module's checkout or installed tree.
 M.default_dir = datadir.default
@@ -118,191 +140,539 @@ M.default_dir = datadir.default
 -- punctuation as spaces and administrative prefixes dropped.
 local PREFIXES = { "thanh pho", "tp", "tinh", "province", "city", "khu cong nghiep", "khu kinh te", "kcn", "kkt" }
 local function name_key(s)
-  local k = engine.fold(s) or s:lower()
-  k = " " .. k:gsub("[%p%s]+", " ") .. " "
+  local k = " " .. mapping.key(s) .. " "
   for _, p in ipairs(PREFIXES) do k = k:gsub("^ " .. p .. " ", " ") end
   for _, p in ipairs({ "province", "city" }) do k = k:gsub(" " .. p .. " $", " ") end
   return (k:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 M.name_key = name_key
 
--- physical line of each data row: 1 + header + line breaks inside fields
-local function row_lines(frame, header)
-  local lines, line = {}, header and 2 or 1
-  local texts = {}
-  for _, name in ipairs(frame:names()) do texts[#texts + 1] = frame:column(name) end
-  for i = 1, frame:nrow() do
-    lines[i] = line
-    local extra = 0
-    for _, c in ipairs(texts) do
-      local v = c[i]
-      if v then
-        local _, k = v:gsub("\r?\n", "")
-        local _, cr = v:gsub("\r[^\n]", "")
-        extra = extra + k + cr
+-- ---- reading a table's cells --------------------------------------------------------
+
+-- a cell that could not be read (already reported): neither a value nor missing
+local BAD = setmetatable({}, { __tostring = function() return "(unreadable)" end })
+
+local function spec_of(tname, column)
+  for _, c in ipairs(SCHEMA[tname].columns) do if c[1] == column then return c end end
+  for _, c in ipairs(SCHEMA[tname].helpers or {}) do if c[1] == column then return c end end
+end
+
+-- the source columns of each dataset column: {header, unit} lists
+local function source_columns(tname, src, map, problems, notes)
+  local by, f = {}, src.frame
+  for _, header in ipairs(f:names()) do
+    local col, unit, unknown
+    if SCHEMA[tname].mapped then
+      col, unit, unknown = map:column_for(tname, header)
+    elseif spec_of(tname, header) then
+      col = header
+    end
+    local tc = tname .. "." .. tostring(col)
+    if not col or not spec_of(tname, col) then
+      if SCHEMA[tname].mapped then
+        notes[#notes + 1] = string.format("%s: column '%s' is not used (a mapping can name it: column,%s,%s.<column>)",
+          src.label, header, header, tname)
+      end
+    elseif unknown and mapping.DIMENSIONS[tc] then
+      problems[#problems + 1] = string.format("%s: column '%s': unknown unit '%s' (a mapping can name it: " ..
+        "unit,%s,USD*1e6 or the like)", src.label, header, unknown, unknown)
+    elseif unit and not mapping.unit_fits(tc, unit) then
+      problems[#problems + 1] = string.format("%s: column '%s': a unit in %s does not fit %s", src.label, header,
+        unit.dimension, col)
+    else
+      by[col] = by[col] or {}
+      table.insert(by[col], { header = header, unit = unit })
+      local money = mapping.DIMENSIONS[tc] == "money"
+      if #by[col] > 1 and not money then
+        problems[#problems + 1] = string.format("%s: columns '%s' and '%s' both give %s (rename or drop one)",
+          src.label, by[col][1].header, header, tc)
       end
     end
-    line = line + 1 + extra
   end
-  return lines
+  return by
 end
 
-local function read_table(dir, spec, problems)
-  local path = dir .. "/" .. spec.file
-  local fh = io.open(path)
-  if not fh then
-    if spec.required then problems[#problems + 1] = path .. ": No such file or directory" end
-    return nil
-  end
-  fh:close()
-  local f, err = engine.read_csv(path, { infer = false })
-  if not f then problems[#problems + 1] = err return nil end
-  for _, col in ipairs(spec.columns) do
-    if not f:has(col[1]) then problems[#problems + 1] = path .. ": missing column '" .. col[1] .. "'" end
-  end
-  -- NFC for every text column
-  local lines = row_lines(f, true)
-  local nf, _, name, row = f:nfc()
-  if not nf then
-    problems[#problems + 1] = string.format("%s:%d: invalid UTF-8 in column '%s'", path, lines[row], name)
-    return nil
-  end
-  return nf, path, lines
-end
-
-local function check_value(kind, col, v, ctx)
-  if v == nil then
-    if col.opt then return true end
-    return false, "missing " .. col[1]
-  end
+-- one cell as the dataset's value; nil and a message when it cannot be read
+local function cell(map, tname, spec, text, conv, unit)
+  local kind = spec[2]
+  local tc = tname .. "." .. spec[1]
   if kind == "num" or kind == "int" then
-    local x = tonumber(v)
-    if not x or x ~= x then return false, string.format("%s '%s' is not a number", col[1], v) end
-    if kind == "int" and math.type(x) ~= "integer" then
-      return false, string.format("%s '%s' is not an integer", col[1], v)
-    end
-    if col.min and x < col.min then
-      return false, string.format("%s %s is below %s", col[1], v, tostring(col.min))
-    end
-    if col.max and x > col.max then
-      return false, string.format("%s %s is above %s", col[1], v, tostring(col.max))
-    end
+    local v, err = cells.number(text, conv, unit and unit.power or 0)
+    if v == nil then return nil, err end
+    if kind == "int" and math.type(v) ~= "integer" then return nil, string.format("'%s' is not an integer", text) end
+    if spec.min and v < spec.min then return nil, string.format("%s is below %s", text, tostring(spec.min)) end
+    if spec.max and v > spec.max then return nil, string.format("%s is above %s", text, tostring(spec.max)) end
+    return v
   elseif kind == "date" then
-    local okd = pcall(engine.column, { v }, "date")
-    if not okd then return false, string.format("%s '%s' is not a date (yyyy-mm-dd)", col[1], v) end
+    local d = cells.date(text, conv.date_format)
+    if not d then
+      return nil, string.format("'%s' is not a date (%s)", text,
+        (conv.date_format and conv.date_format ~= "%Y-%m-%d") and conv.date_format .. " or yyyy-mm-dd" or "yyyy-mm-dd")
+    end
+    return d
   elseif kind == "enum" then
-    local okv = false
-    for _, e in ipairs(col.values) do if e == v then okv = true end end
-    if not okv then
-      return false, string.format("unknown %s '%s' (expected %s)", col[1], v, table.concat(col.values, ", "))
-    end
+    return cells.category(map, tc, text, spec.values)
   elseif kind == "yesno" then
-    if v ~= "yes" and v ~= "no" then return false, string.format("%s '%s' must be yes or no", col[1], v) end
-  elseif kind == "ref" then
-    if not ctx.ids[col.table][v] then return false, string.format("unknown %s '%s'", col[1], v) end
-  elseif kind == "province" then
-    if not ctx.find_province(v) then return false, string.format("unknown province '%s'", v) end
-  elseif kind == "entity" then
-    if not (ctx.ids.zones[v] or ctx.ids.provinces[v] or ctx.ids.groups[v] or v == "vn") then
-      return false, string.format("unknown entity '%s'", v)
+    return cells.yesno(map, tc, text)
+  end
+  return text
+end
+
+-- The dataset columns of a source table: { n, cols = {name → values},
+-- headers = {name → header}, units = {name → unit of the value's column, per row} }
+local function read_columns(tname, src, map, problems, notes)
+  local f = src.frame
+  local n = f:nrow()
+  local by = source_columns(tname, src, map, problems, notes)
+  local out = { n = n, cols = {}, headers = {}, header_of = {}, currency_of = {}, where = src.where, row = src.row,
+    label = src.label }
+  for col, list in pairs(by) do
+    local spec = spec_of(tname, col)
+    local values, currency, header_of = {}, {}, {}
+    out.headers[col] = list[1].header
+    local conv = src.conv
+    for i = 1, n do
+      local v, from, bad
+      for _, s in ipairs(list) do
+        local text = f:get(s.header, i)
+        if text ~= nil and not text:find("^%s*$") then
+          local x, err = cell(map, tname, spec, text, conv, s.unit)
+          if x == nil then
+            bad = true
+            problems[#problems + 1] = src.where(i, s.header) .. ": " .. err
+          elseif v ~= nil then
+            problems[#problems + 1] = string.format("%s: a value in both '%s' and '%s'", src.where(i, s.header),
+              from.header, s.header)
+          else
+            v, from = x, s
+          end
+        end
+      end
+      values[i] = v == nil and (bad and BAD or NA) or v
+      header_of[i] = from and from.header or list[1].header
+      currency[i] = from and from.unit and (from.unit.dimension == "USD" or from.unit.dimension == "VND")
+        and from.unit.dimension or nil
     end
+    out.cols[col] = values
+    out.currency_of[col] = currency
+    out.header_of[col] = header_of
+  end
+  return out
+end
+
+-- ---- the registry tables: derived columns --------------------------------------------
+
+local function all_na(n)
+  local t = {}
+  for i = 1, n do t[i] = NA end
+  return t
+end
+
+-- money columns: their currency from the header's unit, the currency
+-- column, or both (which must agree)
+local function money(t, problems)
+  local function known(x) return x ~= NA and x ~= BAD end
+  local cur = t.cols.currency
+  local have_currency = cur ~= nil
+  cur = cur or all_na(t.n)
+  for _, col in ipairs({ "capital", "disbursed" }) do
+    local values, from_unit = t.cols[col], t.currency_of[col]
+    if values then
+      local without = false
+      for i = 1, t.n do
+        if known(values[i]) then
+          local u, c = from_unit[i], known(cur[i]) and cur[i] or nil
+          if u and c and u ~= c then
+            problems[#problems + 1] = string.format("%s: %s in %s but the currency column says %s",
+              t.where(i, t.header_of[col][i]), col, u, c)
+          elseif u and not c then
+            if col == "capital" then cur[i] = u
+            elseif known(cur[i]) and cur[i] ~= u then
+              problems[#problems + 1] = string.format("%s: disbursed in %s but capital in %s",
+                t.where(i, t.header_of[col][i]), u, cur[i])
+            end
+          elseif not u and not c then
+            without = true
+          end
+        end
+      end
+      if without and not have_currency then
+        problems[#problems + 1] = string.format("%s: column '%s' has no currency: write it in the header ('%s (triệu USD)'"
+          .. " or '(tỷ đồng)') or add a column 'Đơn vị tiền tệ'", t.label, t.headers[col], t.headers[col])
+      end
+    end
+  end
+  t.cols.currency = cur
+end
+
+-- origin from the country when there is no origin column
+local function origin_from_country(t, problems, notes)
+  if t.cols.origin then return end
+  if not t.cols.country then
+    problems[#problems + 1] = t.label .. ": no origin column (FDI or domestic): add a column 'Nguồn vốn' " ..
+      "(Trong nước / Nước ngoài) or 'Quốc gia'"
+    return
+  end
+  local origin = {}
+  for i = 1, t.n do
+    local c = t.cols.country[i]
+    if c == NA then
+      origin[i] = NA
+      problems[#problems + 1] = t.where(i, t.headers.country) .. ": no country, so no origin (FDI or domestic)"
+    else
+      local k = mapping.key(c)
+      origin[i] = (k == "viet nam" or k == "vietnam" or k == "vn") and "domestic" or "FDI"
+    end
+  end
+  t.cols.origin = origin
+  notes[#notes + 1] = t.label .. ": origin derived from the country (Việt Nam: domestic, other: FDI)"
+end
+
+local KIND_PREFIXES = {
+  { "khu cong nghiep ", "KCN" }, { "kcn ", "KCN" }, { "khu kinh te ", "KKT" }, { "kkt ", "KKT" },
+  { "khu che xuat ", "KCX" }, { "kcx ", "KCX" }, { "khu cong nghe cao ", "KCNC" }, { "kcnc ", "KCNC" },
+  { "cum cong nghiep ", "CCN" }, { "ccn ", "CCN" },
+}
+local function kind_of(name)
+  local k = mapping.key(name) .. " "
+  for _, p in ipairs(KIND_PREFIXES) do
+    if k:sub(1, #p[1]) == p[1] then return p[2] end
+  end
+end
+
+local function slug(name, taken)
+  local base = mapping.key(name):gsub(" ", "-")
+  local id, k = base, 2
+  while taken[id] do id, k = base .. "-" .. k, k + 1 end
+  taken[id] = true
+  return id
+end
+
+-- zones: ids and kinds from names, parents by name
+local function zone_columns(z, problems, notes)
+  local names = z.cols.name or z.cols.id
+  if not names then
+    problems[#problems + 1] = z.label .. ": no zone names (a column 'Tên khu' or 'Tên KCN')"
+    return false
+  end
+  z.cols.name = z.cols.name or z.cols.id
+  if not z.cols.id then
+    local taken, ids = {}, {}
+    for i = 1, z.n do ids[i] = names[i] ~= NA and slug(names[i], taken) or NA end
+    z.cols.id = ids
+  end
+  if not z.cols.kind then
+    local kinds, missing = {}, false
+    for i = 1, z.n do
+      kinds[i] = names[i] ~= NA and kind_of(names[i]) or NA
+      if kinds[i] == nil then
+        kinds[i] = NA
+        missing = true
+        problems[#problems + 1] = z.where(i, z.headers.name) .. ": cannot tell the kind of zone '" .. names[i] ..
+          "' from its name: add a column 'Loại' (KCN, KKT, ...)"
+      end
+    end
+    z.cols.kind = kinds
+    if not missing then notes[#notes + 1] = z.label .. ": zone kinds taken from their names" end
+  end
+  if z.cols.parent and not z.cols.parent_id then
+    local by_name, parents = {}, {}
+    for i = 1, z.n do
+      if names[i] ~= NA then by_name[name_key(names[i])] = z.cols.id[i] end
+    end
+    for i = 1, z.n do
+      local p = z.cols.parent[i]
+      parents[i] = p ~= NA and by_name[name_key(p)] or NA
+      if p ~= NA and not by_name[name_key(p)] then
+        problems[#problems + 1] = z.where(i, z.headers.parent) .. ": no zone named '" .. p .. "'"
+      end
+    end
+    z.cols.parent_id = parents
   end
   return true
 end
 
-local function check_table(name, f, path, lines, ctx, problems)
-  local spec = SCHEMA[name]
-  local seen = {}
-  for i = 1, f:nrow() do
-    for _, col in ipairs(spec.columns) do
-      if f:has(col[1]) then
-        local ok, msg = check_value(col[2], col, f:get(col[1], i), ctx)
-        if not ok then problems[#problems + 1] = string.format("%s:%d: %s", path, lines[i], msg) end
-      end
-    end
-    if spec.key and f:has(spec.key) then
-      local k = f:get(spec.key, i)
-      if k and seen[k] then
-        problems[#problems + 1] = string.format("%s:%d: duplicate %s '%s' (first on line %d)", path, lines[i],
-          spec.key, k, lines[seen[k]])
-      elseif k then
-        seen[k] = i
+-- zones made from the projects' zone names, when the registry has none
+local function zones_from_projects(p, opts, problems, notes)
+  local names = p.cols.zone
+  if not names then
+    problems[#problems + 1] = p.label .. ": the registry has no zones table, so its projects need a column " ..
+      "'KCN' (the name of their zone)"
+    return nil
+  end
+  local z = { n = 0, cols = { name = {}, province = {} }, headers = { name = p.headers.zone,
+    province = p.headers.province },
+    label = p.label .. " (zones from its column '" .. p.headers.zone .. "')" }
+  local index = {}
+  local first_row = {}
+  for i = 1, p.n do
+    local name = names[i]
+    if name ~= NA then
+      local k = name_key(name)
+      local prov = p.cols.province and p.cols.province[i] ~= NA and p.cols.province[i] or opts.province
+      if not index[k] then
+        z.n = z.n + 1
+        index[k] = z.n
+        first_row[z.n] = i
+        z.cols.name[z.n] = name
+        z.cols.province[z.n] = prov or NA
+      elseif prov and z.cols.province[index[k]] == NA then
+        z.cols.province[index[k]] = prov
+      elseif prov and name_key(prov) ~= name_key(z.cols.province[index[k]]) then
+        problems[#problems + 1] = string.format("%s: zone '%s' is in %s here but in %s on an earlier row",
+          p.where(i, p.headers.province), name, prov, z.cols.province[index[k]])
       end
     end
   end
-  -- cross-row checks
-  if name == "zones" and f:has("leased_land_ha") and f:has("industrial_land_ha") then
-    for i = 1, f:nrow() do
-      local leased, ind = tonumber(f:get("leased_land_ha", i) or ""), tonumber(f:get("industrial_land_ha", i) or "")
-      if leased and ind and leased > ind then
-        problems[#problems + 1] = string.format("%s:%d: leased land %s ha exceeds industrial land %s ha", path,
-          lines[i], f:get("leased_land_ha", i), f:get("industrial_land_ha", i))
+  z.where = function(i, header) return p.where(first_row[i], header) end
+  z.row = function(i) return p.row(first_row[i]) end
+  for i = 1, z.n do
+    if z.cols.province[i] == NA then
+      problems[#problems + 1] = string.format("%s: zone '%s' has no province: add a column 'Tỉnh' to the projects, " ..
+        "or load with {province = ...} (zonestat import --province)", p.where(first_row[i], p.headers.zone),
+        z.cols.name[i])
+    end
+  end
+  notes[#notes + 1] = string.format("%s: no zones table; %d zones made from the projects' zone names (areas NA)",
+    p.label, z.n)
+  return z
+end
+
+-- projects: zone ids from zone names, ids from rows
+local function project_columns(p, z, problems)
+  if not p.cols.id then
+    local ids = {}
+    for i = 1, p.n do ids[i] = p.cols.license_no and p.cols.license_no[i] ~= NA and p.cols.license_no[i] or "row-" .. i end
+    p.cols.id = ids
+  end
+  if not p.cols.zone_id and p.cols.zone then
+    local by = {}
+    for i = 1, z.n do
+      for _, col in ipairs({ "name", "id" }) do
+        local v = z.cols[col] and z.cols[col][i]
+        if v and v ~= NA then
+          local k = name_key(v)
+          if by[k] and by[k] ~= z.cols.id[i] then by[k] = false else by[k] = z.cols.id[i] end
+        end
       end
     end
+    local ids = {}
+    for i = 1, p.n do
+      local name = p.cols.zone[i]
+      if name == NA then
+        ids[i] = NA
+      else
+        local id = by[name_key(name)]
+        if id == false then
+          problems[#problems + 1] = p.where(i, p.headers.zone) .. ": zone name '" .. name .. "' fits several zones"
+        elseif id == nil then
+          problems[#problems + 1] = p.where(i, p.headers.zone) .. ": no zone named '" .. name .. "'"
+        end
+        ids[i] = id or NA
+      end
+    end
+    p.cols.zone_id = ids
+  end
+  if not p.cols.zone_id then
+    problems[#problems + 1] = p.label .. ": no zone of the projects: add a column 'KCN' (zone name) or zone_id"
   end
 end
 
---- Typed frame from a checked text frame: numbers, dates as their types.
-local function typed(name, f)
-  local spec, casts = SCHEMA[name], {}
+-- ---- checks across rows and tables --------------------------------------------------
+
+local function check_table(tname, t, ctx, problems)
+  local spec = SCHEMA[tname]
   for _, col in ipairs(spec.columns) do
-    if f:has(col[1]) and TYPE_OF[col[2]] ~= "str" then casts[col[1]] = TYPE_OF[col[2]] end
+    local name, kind = col[1], col[2]
+    local values = t.cols[name]
+    if not values then
+      if not col.opt then problems[#problems + 1] = t.label .. ": missing column '" .. name .. "'" end
+    else
+      for i = 1, t.n do
+        local v = values[i]
+        local where = function() return t.where(i, t.headers[name] or name) end
+        if v == BAD then -- luacheck: ignore 542
+          -- reported when it was read
+        elseif v == NA then
+          if not col.opt and not col.need then problems[#problems + 1] = where() .. ": missing " .. name end
+        elseif kind == "ref" and not ctx.ids[col.table][v] then
+          problems[#problems + 1] = where() .. ": unknown " .. name .. " '" .. v .. "'"
+        elseif kind == "province" and not ctx.find_province(v) then
+          problems[#problems + 1] = where() .. ": unknown province '" .. v .. "' (see the provinces table: "
+            .. "every province and city before and after 2025)"
+        elseif kind == "entity" and not (ctx.ids.zones[v] or ctx.ids.provinces[v] or ctx.ids.groups[v] or v == "vn") then
+          problems[#problems + 1] = where() .. ": unknown entity '" .. v .. "'"
+        end
+      end
+    end
   end
-  return f:cast(casts)
+  -- keys
+  if spec.key then
+    local keys = type(spec.key) == "table" and spec.key or { spec.key }
+    local seen = {}
+    for i = 1, t.n do
+      local parts, complete = {}, true
+      for k, name in ipairs(keys) do
+        local v = t.cols[name] and t.cols[name][i]
+        if v == nil then complete = false break end
+        parts[k] = tostring(v)
+      end
+      if complete and t.cols[keys[1]][i] ~= NA then
+        local k = table.concat(parts, "\0")
+        if seen[k] then
+          problems[#problems + 1] = string.format("%s: duplicate %s '%s' (first on %s)", t.where(i, t.headers[keys[1]] or
+            keys[1]), table.concat(keys, ", "), (table.concat(parts, ", "):gsub(", NA$", "")), t.row(seen[k]))
+        else
+          seen[k] = i
+        end
+      end
+    end
+  end
+  if tname == "zones" and t.cols.leased_land_ha and t.cols.industrial_land_ha then
+    for i = 1, t.n do
+      local leased, ind = t.cols.leased_land_ha[i], t.cols.industrial_land_ha[i]
+      if type(leased) == "number" and type(ind) == "number" and leased > ind then
+        problems[#problems + 1] = string.format("%s: leased land %s ha exceeds industrial land %s ha",
+          t.where(i, t.headers.leased_land_ha), engine.format_number(leased), engine.format_number(ind))
+      end
+    end
+    for i = 1, t.n do
+      if t.cols.parent_id and t.cols.parent_id[i] ~= NA and t.cols.parent_id[i] == t.cols.id[i] then
+        problems[#problems + 1] = t.where(i, t.headers.parent_id or "parent_id") .. ": zone '" .. t.cols.id[i] ..
+          "' is its own parent"
+      end
+    end
+  end
 end
 
---- Load and check a dataset folder.
--- @tparam[opt] string dir folder with zones.csv, projects.csv, ... (default: the bundled data)
--- @return Dataset, or nil and an array of problems ("file:line: message")
--- @usage local ds = assert(zs.dataset.load())
-function M.load(dir)
-  if dir ~= nil and type(dir) ~= "string" then error("dataset.load: dir must be a folder name", 2) end
-  dir = dir or M.default_dir()
-  local problems, raw = {}, {}
-  for _, name in ipairs(ORDER) do
-    local f, path, lines = read_table(dir, SCHEMA[name], problems)
-    if f then raw[name] = { frame = f, path = path, lines = lines } end
+--- The typed frame of a checked table: every schema column, NA when absent.
+local function typed(tname, t)
+  local names, cols = {}, {}
+  for _, col in ipairs(SCHEMA[tname].columns) do
+    names[#names + 1] = col[1]
+    cols[col[1]] = engine.column(t.cols[col[1]] or all_na(t.n), TYPE_OF[col[2]])
   end
-  if not raw.zones or not raw.projects then return nil, problems end
+  return engine.frame(cols, names)
+end
 
-  -- ids for references, and province lookup
+-- ---- load -----------------------------------------------------------------------------
+
+local Dataset = {}
+Dataset.__index = Dataset
+
+local LOAD_OPTIONS = {
+  mapping = true, read = true, province = true,
+}
+
+--- Load and check a registry.
+-- @tparam[opt] string path a folder of CSV files, an `.xlsx` workbook, a
+--   SQLite database or one CSV file of projects (default: the bundled data)
+-- @tparam[opt] table opts `mapping` (a table, or the path of a JSON or CSV
+--   mapping file; on top of the built-in Vietnamese one), `read` (reader
+--   options: `sep`, `decimal`, `thousands`, `date_format`, `encoding` for
+--   CSV; sheet options for workbooks), `province` (the province of zones
+--   made from project rows that do not name one)
+-- @return[1] Dataset, with `notes` (assumptions made, columns not used) and `warnings`
+-- @return[2] nil
+-- @treturn[2] {string,...} every problem, each naming its place
+-- @usage local ds = assert(zs.dataset.load("dang_ky.xlsx"))
+function M.load(path, opts)
+  if path ~= nil and type(path) ~= "string" then error("dataset.load: path must be a folder or file name", 2) end
+  if opts ~= nil and type(opts) ~= "table" then error("dataset.load: opts must be a table", 2) end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if not LOAD_OPTIONS[k] then error("dataset.load: unknown option '" .. tostring(k) .. "'", 2) end
+  end
+  if opts.read ~= nil and type(opts.read) ~= "table" then error("dataset.load: option 'read' must be a table", 2) end
+  if opts.province ~= nil and type(opts.province) ~= "string" then
+    error("dataset.load: option 'province' must be a province name", 2)
+  end
+  local map, mproblems = mapping.load(opts.mapping)
+  if not map then return nil, mproblems end
+  path = path or M.default_dir()
+  local sources, notes, kind = registry.read(path, map, opts.read)
+  if not sources then return nil, notes end
+  local problems = {}
+  -- reference tables fall back to the bundled ones
+  local bundled = M.default_dir()
+  local fallback = {}
+  for _, tname in ipairs(ORDER) do
+    if SCHEMA[tname].reference and not sources[tname] then
+      local file = bundled .. "/" .. SCHEMA[tname].file
+      local ref = registry.read(file, map)
+      if ref then
+        sources[tname] = ref.projects
+        sources[tname].label = file
+        fallback[tname] = true
+      end
+    end
+  end
+  if not sources.projects then
+    return nil, { path .. ": no projects table (a file projects.csv, a sheet or table 'Dự án', or a mapping "
+      .. "that names one)" }
+  end
+  -- cells
+  local t = {}
+  for _, tname in ipairs(ORDER) do
+    if sources[tname] then t[tname] = read_columns(tname, sources[tname], map, problems, notes) end
+  end
+  local p = t.projects
+  money(p, problems)
+  origin_from_country(p, problems, notes)
+  if not t.zones then t.zones = zones_from_projects(p, opts, problems, notes) end
+  if not t.zones then return nil, problems end
+  if not zone_columns(t.zones, problems, notes) then return nil, problems end
+  if not t.zones.cols.province and opts.province then
+    t.zones.cols.province = {}
+    for i = 1, t.zones.n do t.zones.cols.province[i] = opts.province end
+  end
+  project_columns(p, t.zones, problems)
+
+  -- ids for references, and the province lookup
   local ids = { zones = {}, provinces = {}, groups = {} }
-  for _, t in ipairs({ "zones", "provinces", "groups" }) do
-    if raw[t] then
-      local f = raw[t].frame
-      for i = 1, f:nrow() do
-        local id = f:get("id", i)
-        if id then ids[t][id] = true end
+  for _, tname in ipairs({ "zones", "provinces", "groups" }) do
+    if t[tname] and t[tname].cols.id then
+      for i = 1, t[tname].n do
+        local id = t[tname].cols.id[i]
+        if id ~= NA then ids[tname][id] = true end
       end
     end
   end
   local by_key = {}
-  local provinces = raw.provinces and raw.provinces.frame
+  local provinces = t.provinces
   if provinces then
-    for row in provinces:rows() do
-      for _, n in ipairs({ row.id, row.name, row.name_ascii }) do by_key[name_key(n)] = row.id end
-      for alias in (row.aliases or ""):gmatch("[^|]+") do by_key[name_key(alias)] = row.id end
+    for i = 1, provinces.n do
+      local id = provinces.cols.id[i]
+      local aliases = provinces.cols.aliases and provinces.cols.aliases[i] or NA
+      for _, n in ipairs({ id, provinces.cols.name[i], provinces.cols.name_ascii and provinces.cols.name_ascii[i] or NA,
+        provinces.cols.code and provinces.cols.code[i] or NA }) do
+        if n ~= NA then by_key[name_key(n)] = id end
+      end
+      if aliases ~= NA then
+        for alias in aliases:gmatch("[^|]+") do by_key[name_key(alias)] = id end
+      end
     end
   end
   local function find_province(q)
-    if provinces == nil then return q end -- without provinces.csv every name is its own province
+    if provinces == nil then return q end
     return by_key[name_key(q)]
   end
   local ctx = { ids = ids, find_province = find_province }
-  for _, name in ipairs(ORDER) do
-    if raw[name] then check_table(name, raw[name].frame, raw[name].path, raw[name].lines, ctx, problems) end
+  for _, tname in ipairs(ORDER) do
+    if t[tname] then check_table(tname, t[tname], ctx, problems) end
   end
   if #problems > 0 then return nil, problems end
 
-  local ds = setmetatable({ dir = dir, warnings = {}, by_key = by_key }, Dataset)
-  for _, name in ipairs(ORDER) do
-    if raw[name] then ds[name] = typed(name, raw[name].frame) end
+  local ds = setmetatable({ dir = path, path = path, kind = kind, warnings = {}, notes = notes, by_key = by_key,
+    fallback = fallback, mapping = map }, Dataset)
+  for _, tname in ipairs(ORDER) do
+    if t[tname] then ds[tname] = typed(tname, t[tname]) end
   end
   ds.rates = {}
   if ds.fx then
     for row in ds.fx:rows() do ds.rates[row.year] = row.vnd_per_usd end
   end
-  -- zones: the province id; synthetic land fills unknown industrial and leased land
+  -- zones: the province id
   local zprov = {}
   for i = 1, ds.zones:nrow() do zprov[i] = find_province(ds.zones:get("province", i)) end
   ds.zones = ds.zones:mutate { province_id = engine.column(zprov, "str") }
@@ -315,7 +685,9 @@ function M.load(dir)
     local z = ds.zone_index[projects:get("zone_id", i)]
     pprov[i] = zprov[z] or NA
     local cap, cur = projects:get("capital", i), projects:get("currency", i)
-    if cur == "USD" then
+    if cap == nil or cur == nil then
+      usd[i] = NA
+    elseif cur == "USD" then
       usd[i] = cap
     else
       local year = tonumber(projects:get("license_date", i):sub(1, 4))
@@ -324,8 +696,8 @@ function M.load(dir)
         usd[i] = cap / rate
       else
         usd[i] = NA
-        ds.warnings[#ds.warnings + 1] = string.format("%s:%d: no USD/VND rate for %d; capital_usd is NA",
-          raw.projects.path, raw.projects.lines[i], year)
+        ds.warnings[#ds.warnings + 1] = string.format("%s: no USD/VND rate for %d; capital_usd is NA",
+          p.where(i, p.header_of.capital and p.header_of.capital[i] or "capital"), year)
       end
     end
   end
@@ -334,8 +706,53 @@ function M.load(dir)
   return ds
 end
 
+--- Write the dataset as a folder that `load` reads back: the registry's
+-- tables in the project's columns (CSV, UTF-8, comma-separated), not the
+-- bundled reference tables it fell back on.  Atomic: into `dir.tmp-*`,
+-- then renamed; a non-empty `dir` is refused unless `force`.
+-- @tparam string dir
+-- @tparam[opt] table opts `force` (replace a non-empty dir)
+-- @return true, or nil and a message
+function Dataset:write(dir, opts)
+  opts = opts or {}
+  local info = engine.path_info(dir)
+  if info and info.kind ~= "directory" then return nil, dir .. ": exists and is not a folder" end
+  local existing = info and engine.list_dir(dir) or {}
+  if #existing > 0 and not opts.force then
+    return nil, dir .. ": the folder is not empty (use --force to replace it)"
+  end
+  local tmp = string.format("%s.tmp-%d-%d", dir, os.time(), math.random(1e6))
+  local ok, err = engine.make_dir(tmp)
+  if not ok then return nil, err end
+  local function remove_folder(d)
+    for _, name in ipairs(engine.list_dir(d) or {}) do os.remove(d .. "/" .. name) end
+    os.remove(d)
+  end
+  local function cleanup() remove_folder(tmp) end
+  for _, tname in ipairs(ORDER) do
+    if self[tname] and not self.fallback[tname] then
+      local names = {}
+      for _, col in ipairs(SCHEMA[tname].columns) do names[#names + 1] = col[1] end
+      local wok, werr = self[tname]:select(names):write_csv(tmp .. "/" .. SCHEMA[tname].file)
+      if not wok then cleanup() return nil, werr end
+    end
+  end
+  if info then
+    local old = string.format("%s.old-%d-%d", dir, os.time(), math.random(1e6))
+    local r1, e1 = os.rename(dir, old)
+    if not r1 then cleanup() return nil, e1 end
+    local r2, e2 = os.rename(tmp, dir)
+    if not r2 then os.rename(old, dir) cleanup() return nil, e2 end
+    remove_folder(old)
+  else
+    local r, e = os.rename(tmp, dir)
+    if not r then cleanup() return nil, e end
+  end
+  return true
+end
+
 --- Find a province by id or name, with or without diacritics, in any
--- normal form ("Hải Phòng", "Hai Phong", "TP. Hải Phòng", "hp").
+-- normal form ("Hải Phòng", "Hai Phong", "TP. Hải Phòng", "hp", "31").
 -- @treturn string|nil the province id, or nil and a message
 function Dataset:province(q)
   if type(q) ~= "string" then error("province: expected a name", 2) end
@@ -352,7 +769,7 @@ end
 function Dataset:zone(q)
   if type(q) ~= "string" then error("zone: expected a name", 2) end
   if self.zone_index[q] then return q end
-  local key, folded = name_key(q), " " .. (engine.fold(q) or q):gsub("[%p%s]+", " ") .. " "
+  local key, folded = name_key(q), " " .. mapping.key(q) .. " "
   local kind = (folded:find("^ kcn ") or folded:find("^ khu cong nghiep ")) and "KCN"
     or (folded:find("^ kkt ") or folded:find("^ khu kinh te ")) and "KKT" or nil
   local tiers = { {}, {}, {} }
@@ -386,12 +803,13 @@ function Dataset:citation(url)
   return url
 end
 
---- The display name of a province id.
+--- The display name of a province id (the latest row of that id).
 function Dataset:province_name(id)
+  local name
   if self.provinces then
-    for row in self.provinces:rows() do if row.id == id then return row.name end end
+    for row in self.provinces:rows() do if row.id == id then name = row.name end end
   end
-  return id
+  return name or id
 end
 
 M.Dataset = Dataset

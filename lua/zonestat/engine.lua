@@ -28,7 +28,9 @@ local EXPORTS = {
   cube = "zonestat.cube", cube_from_table = "zonestat.cube", cube_from_json = "zonestat.cube",
   merge = "zonestat.cube",
   -- input and output
-  read_csv = "zonestat.csv", parse_csv = "zonestat.csv", read_json = "zonestat.json",
+  read_csv = "zonestat.csv", parse_csv = "zonestat.csv", sniff_csv = "zonestat.csv", read_json = "zonestat.json",
+  path_info = "core", list_dir = "core", make_dir = "core",
+  read_sqlite = "zonestat.sqlite",
   -- printing and text
   format_frame = "zonestat.print", format_markdown = "zonestat.print", format_number = "core",
   display_width = "core", nfc = "core", fold = "core",

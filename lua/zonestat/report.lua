@@ -458,7 +458,10 @@ end
 function M.write(path, text)
   local tmp = path .. ".tmp-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e6))
   local fh, err = io.open(tmp, "wb")
-  if not fh then return nil, err end
+  if not fh then
+    local reason = tostring(err):match(": ([^:]+)$") or tostring(err)
+    return nil, path .. ": " .. reason
+  end
   local ok, werr = fh:write(text)
   local closed, cerr = fh:close()
   if not ok or not closed then

@@ -290,6 +290,7 @@ local PARSE_OPTIONS = {
   locale = { is_locale, '"vi" or "en"' },
   qualifiers = { is_boolean, "a boolean" },
   percent = { function(v) return v == "points" or v == "ratio" end, '"points" or "ratio"' },
+  shift = { function(v) return math.type(v) == "integer" and v >= -12 and v <= 12 end, "an integer in -12..12" },
 }
 
 --- Read a number with optional scale word and unit.
@@ -297,7 +298,8 @@ local PARSE_OPTIONS = {
 -- @tparam string text e.g. "18,37 tỷ USD", "1.083,30 triệu USD", "6.144 ha", "5,05%", "-3 tỉ đồng"
 -- @tparam[opt] table opts `locale`: "vi" (default) or "en";
 --   `qualifiers`: true to accept a leading "gần", "hơn", "~", ... and return its kind;
---   `percent`: "points" (default: "62,5%" → 62.5, "%") or "ratio" ("62,5%" → 0.625, "ratio")
+--   `percent`: "points" (default: "62,5%" → 62.5, "%") or "ratio" ("62,5%" → 0.625, "ratio");
+--   `shift`: multiply by 10^shift exactly (the digits are shifted: "12,5" with shift 6 is 12500000)
 -- @treturn[1] number the value in base units (an integer when integral and representable)
 -- @treturn[1] ?string "USD", "VND", "ha", "%", "ratio" or nil (no unit)
 -- @treturn[1] ?string with `qualifiers`: "approximate", "lower bound", "upper bound" or nil
@@ -360,7 +362,7 @@ function units.parse(text, opts)
   if unit == "%" and exp ~= 0 then return fail("scale word before '%'") end
   if unit == "%" and o.percent == "ratio" then unit, exp = "ratio", exp - 2 end
 
-  local value = make_number(sign, int .. frac, exp - #frac)
+  local value = make_number(sign, int .. frac, exp - #frac + (o.shift or 0))
   if value == math.huge or value == -math.huge then return fail("number out of range") end
   if o.qualifiers then return value, unit, qualifier end
   return value, unit
