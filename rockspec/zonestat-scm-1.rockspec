@@ -87,5 +87,6 @@ build = {
     ["zonestat.svg"] = "lua/zonestat/svg.lua",
     ["zonestat.units"] = "lua/zonestat/units.lua",
     ["zonestat.verbs"] = "lua/zonestat/verbs.lua",
+    ["zonestat.xlsx"] = "lua/zonestat/xlsx.lua",
   },
 }

@@ -353,6 +353,83 @@ describe("dataset.load of a board's registry", function()
   end)
 end)
 
+describe("dataset.load of a board's workbook", function()
+  local XLSX = "spec/fixtures/registry_xlsx/Đăng ký.xlsx" -- openpyxl: number and date cells, one text capital
+
+  it("reads the projects sheet to the same dataset as the CSV Excel wrote", function()
+    local ds = assert(zs.dataset.load(XLSX))
+    local csv = assert(zs.dataset.load(VI_DIR))
+    util.assert_frames_equal(csv.projects, ds.projects)
+    util.assert_frames_equal(csv.zones, ds.zones)
+    assert.equals(1083300000000, ds.projects:get("capital", 3)) -- the text cell "1.083,30" (tỷ đồng)
+    assert.equals(12500000, ds.projects:get("capital", 1))      -- the number cell 12.5 (triệu USD)
+    assert.is_true(has(ds.notes, "sheet 'Ghi chú' is not a table of the dataset (ignored)"))
+  end)
+
+  local function workbook(name, rows)
+    local path = util.tmpdir() .. "/" .. name
+    local f = zs.frame(rows)
+    assert(zs.write_xlsx(path, { { name = "Dự án", frame = f } }))
+    return path
+  end
+
+  it("names the sheet and cell of every value it cannot read", function()
+    local path = workbook("reg_bad.xlsx", {
+      ["Tên dự án"] = { "A", "B" }, KCN = { "KCN Tịnh Phong", "KCN Tịnh Phong" }, ["Tỉnh"] = { "Quảng Ngãi", "Quảng Ngãi" },
+      ["Vốn đăng ký (triệu USD)"] = { "12,5", "mười" }, ["Ngày cấp GCN"] = { "31/11/2022", "01/12/2022" },
+    })
+    local ds, problems = zs.dataset.load(path)
+    assert.is_nil(ds)
+    local names = zs.read_xlsx(path):names()
+    local function letter(name)
+      for j, n in ipairs(names) do if n == name then return string.char(64 + j) end end
+    end
+    local msg = table.concat(problems, "\n")
+    assert.is_true(has(problems, path .. ": sheet 'Dự án': cell " .. letter("Vốn đăng ký (triệu USD)") ..
+      "3: 'mười' is not a number (decimal ',', thousands '.')"), msg)
+    assert.is_true(has(problems, path .. ": sheet 'Dự án': cell " .. letter("Ngày cấp GCN") ..
+      "2: '31/11/2022' is not a date"), msg)
+  end)
+
+  it("refuses two sheets that are the same table, and a workbook it cannot open", function()
+    local path = util.tmpdir() .. "/reg_two.xlsx"
+    local f = zs.frame({ ["Tên dự án"] = { "A" }, KCN = { "KCN Tịnh Phong" }, ["Tỉnh"] = { "Quảng Ngãi" } })
+    assert(zs.write_xlsx(path, { { name = "Dự án", frame = f }, { name = "projects", frame = f } }))
+    local ds, problems = zs.dataset.load(path)
+    assert.is_nil(ds)
+    assert.is_true(has(problems, "sheets 'Dự án' and 'projects' are both the projects table"), table.concat(problems, "\n"))
+    local broken = write("reg_broken.xlsx", "PK\3\4 not really a zip")
+    ds, problems = zs.dataset.load(broken)
+    assert.is_nil(ds)
+    assert.matches("reg_broken.xlsx", problems[1])
+  end)
+end)
+
+describe("dataset.load of a board's SQLite database", function()
+  it("reads a table of typed values to the same dataset as the CSV", function()
+    local raw = assert(zs.read_csv(VI_FILE, { locale = "vi" }))
+    local db = util.tmpdir() .. "/reg.db"
+    os.remove(db)
+    assert(raw:write_sqlite(db, "Dự án"))
+    local ds = assert(zs.dataset.load(db))
+    local csv = assert(zs.dataset.load(VI_DIR))
+    util.assert_frames_equal(csv.projects, ds.projects)
+    assert.is_true(has(ds.notes, db .. ": table 'Dự án': origin derived from the country"))
+  end)
+
+  it("names the table, row and column of a value it cannot read", function()
+    local db = util.tmpdir() .. "/reg_bad.db"
+    os.remove(db)
+    local f = zs.frame({ ["Tên dự án"] = { "A", "B" }, KCN = { "KCN Tịnh Phong", "KCN Tịnh Phong" },
+      ["Tỉnh"] = { "Quảng Ngãi", "Quảng Ngãi" }, ["Lao động"] = { "12", "nhiều" } })
+    assert(f:write_sqlite(db, "projects"))
+    local ds, problems = zs.dataset.load(db)
+    assert.is_nil(ds)
+    assert.is_true(has(problems, db .. ": table 'projects': row 2: column 'Lao động': 'nhiều' is not a number"),
+      table.concat(problems, "\n"))
+  end)
+end)
+
 describe("the provinces of Vietnam", function()
   local ds = assert(zs.dataset.load())
   local p = ds.provinces

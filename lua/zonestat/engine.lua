@@ -31,6 +31,7 @@ local EXPORTS = {
   read_csv = "zonestat.csv", parse_csv = "zonestat.csv", sniff_csv = "zonestat.csv", read_json = "zonestat.json",
   path_info = "core", list_dir = "core", make_dir = "core",
   read_sqlite = "zonestat.sqlite",
+  read_xlsx = "zonestat.xlsx", xlsx_sheets = "zonestat.xlsx", write_xlsx = "zonestat.xlsx",
   -- printing and text
   format_frame = "zonestat.print", format_markdown = "zonestat.print", format_number = "core",
   display_width = "core", nfc = "core", fold = "core",

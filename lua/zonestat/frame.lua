@@ -29,6 +29,7 @@ M.VERBS = {
   pivot = "zonestat.reshape", unpivot = "zonestat.reshape",
   write_csv = "zonestat.csv", to_csv = "zonestat.csv",
   write_json = "zonestat.json", to_json = "zonestat.json",
+  write_xlsx = "zonestat.xlsx",
   write_sqlite = "zonestat.sqlite",
 }
 

@@ -134,6 +134,26 @@ local function folder(path, map, read_opts, notes, problems)
   return tables
 end
 
+-- The sheet row of a frame's first row and the column number of its first
+-- column under read_xlsx options (range "A3:K200", "B:F" or "3:200", skip,
+-- header rows); read_xlsx keeps empty rows, so frame row i is sheet row
+-- first + i - 1 (with `columns` the letters may not follow: none is given here).
+local function sheet_origin(opts)
+  local row, col = 1, 1
+  local r = opts.range
+  if type(r) == "string" then
+    local letters, digits = r:match("^(%a*)(%d*)")
+    if letters ~= "" then
+      col = 0
+      for ch in letters:upper():gmatch(".") do col = col * 26 + ch:byte() - 64 end
+    end
+    if digits ~= "" then row = tonumber(digits) end
+  end
+  local header = opts.header
+  local hrows = header == false and 0 or (math.type(header) == "integer" and header or 1)
+  return row + (opts.skip or 0) + hrows, col
+end
+
 local function workbook(path, map, read_opts, notes, problems)
   local sheets, err = engine.xlsx_sheets(path)
   if not sheets then return nil, { err } end
@@ -146,29 +166,26 @@ local function workbook(path, map, read_opts, notes, problems)
       problems[#problems + 1] = string.format("%s: sheets '%s' and '%s' are both the %s table", path,
         tables[tname].sheet, row.name, tname)
     else
-      local opts = merged(merged(VI, { sheet = row.name, infer = false, row_numbers = true }), read_opts)
+      local opts = merged(merged(VI, { sheet = row.name, infer = false }), read_opts)
       local f, rerr = engine.read_xlsx(path, opts)
-      if not f then
-        problems[#problems + 1] = rerr
+      local nf, nerr
+      if f then nf, nerr = f:nfc() end
+      if not nf then
+        problems[#problems + 1] = rerr or (path .. ": " .. nerr)
       else
+        f = nf
+        for _, w in ipairs(rerr) do notes[#notes + 1] = w end
         local sheet = row.name
-        local rows = f:has("_row") and f:column("_row") or nil
+        local first_row, first_col = sheet_origin(opts)
         local letters = {}
-        local cols = f:has("_col") and f:column("_col") or nil
-        if rows then f = f:select((function()
-          local keep = {}
-          for _, n in ipairs(f:names()) do if n ~= "_row" and n ~= "_col" then keep[#keep + 1] = n end end
-          return keep
-        end)()) end
-        for j, name in ipairs(f:names()) do letters[name] = cols and cols[j] or column_letters(j) end
+        for j, name in ipairs(f:names()) do letters[name] = column_letters(first_col + j - 1) end
         tables[tname] = {
           frame = f, label = string.format("%s: sheet '%s'", path, sheet), sheet = sheet,
           conv = { decimal = opts.decimal, thousands = opts.thousands, date_format = opts.date_format },
           where = function(i, header)
-            return string.format("%s: sheet '%s': cell %s%d", path, sheet, letters[header] or "?",
-              rows and rows[i] or i + 1)
+            return string.format("%s: sheet '%s': cell %s%d", path, sheet, letters[header] or "?", first_row + i - 1)
           end,
-          row = function(i) return "row " .. (rows and rows[i] or i + 1) end,
+          row = function(i) return "row " .. (first_row + i - 1) end,
         }
       end
     end
