@@ -3,8 +3,8 @@
 LUA      ?= lua5.4
 CC       ?= cc
 LUA_INC  ?= $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
-# the format libraries, from Debian: libzip + expat (xlsx reading), libxlsxwriter (xlsx writing), SQLite
-FORMAT_LIBS = libzip expat xlsxwriter sqlite3
+# the libraries from Debian: libzip + expat (xlsx reading), libxlsxwriter (xlsx writing), SQLite, ICU (collation)
+FORMAT_LIBS = libzip expat xlsxwriter sqlite3 icu-i18n
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wno-unused-parameter
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -fPIC $(LUA_INC) $(shell pkg-config --cflags $(FORMAT_LIBS))

@@ -2,7 +2,7 @@
 # Install the Debian packages zonestat needs to build and test, when they
 # are missing.  Without root or apt-get, print the command to run and fail.
 set -e
-PKGS="lua5.4 liblua5.4-dev lua-cjson lua-busted lua-system lua-argparse libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev pkg-config gcc make libc6-dev"
+PKGS="lua5.4 liblua5.4-dev lua-cjson lua-busted lua-system lua-argparse libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev libicu-dev pkg-config gcc make libc6-dev"
 [ -n "$ZS_EXTRA_PKGS" ] && PKGS="$PKGS $ZS_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

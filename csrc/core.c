@@ -51,6 +51,7 @@ LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   zs_join_open(L);
   zs_text_open(L);
   zs_fs_open(L);
+  zs_collate_open(L);
   zs_expr_open(L);
   zs_xlsx_read_open(L);
   zs_xlsx_write_open(L);

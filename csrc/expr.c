@@ -352,7 +352,52 @@ static void push_column(ctx *C, const val *v) {
   zs_frame_push_column(C->L, C->fidx, j);
 }
 
-static val date_part(ctx *C, val a, const char *op) {
+/* the date parts, by name */
+enum { D_YEAR, D_MONTH, D_DAY, D_QUARTER, D_HALF, D_WEEK, D_ISO_YEAR };
+static const char *const date_parts[] = {"year", "month", "day", "quarter", "half", "week", "iso_year", NULL};
+
+static int date_part_of(const char *op) {
+  for (int k = 0; date_parts[k]; k++)
+    if (strcmp(op, date_parts[k]) == 0) return k;
+  return -1;
+}
+
+/* floor division and modulo (C's / and % truncate toward zero) */
+static inline int64_t floor_div(int64_t a, int64_t b) { return (a >= 0 ? a : a - (b - 1)) / b; }
+static inline int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+
+/* the proleptic Gregorian year of a day count, in int64 all the way (the ISO
+ * week's Thursday may fall outside int32 near the ends of the date range) */
+static int64_t year_of_days(int64_t days) {
+  int64_t z = days + 719468;
+  int64_t era = floor_div(z, 146097);
+  int64_t doe = z - era * 146097;                                      /* [0, 146096] */
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365], from 1 March */
+  int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11], March = 0 */
+  return yoe + era * 400 + (mp >= 10);
+}
+
+/* days since 1970-01-01 of 1 January of year y, in int64 */
+static int64_t jan1_of_year(int64_t y) {
+  int64_t yp = y - 1;                                                  /* years start in March */
+  int64_t era = floor_div(yp, 400);
+  int64_t yoe = yp - era * 400;                                        /* [0, 399] */
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + 306;                 /* 1 January is day 306 */
+  return era * 146097 + doe - 719468;
+}
+
+/* ISO 8601 week date: weeks start on Monday; week 1 holds the year's first
+ * Thursday, so the week and its year are those of the week's Thursday */
+static void iso_week(int32_t days, int64_t *week, int64_t *year) {
+  int64_t d = days;
+  int64_t wd = floor_mod(d + 3, 7);     /* 0 = Monday (1970-01-01 was a Thursday) */
+  int64_t thursday = d - wd + 3;
+  *year = year_of_days(thursday);
+  *week = (thursday - jan1_of_year(*year)) / 7 + 1;
+}
+
+static val date_part(ctx *C, val a, const char *op, int part) {
   lua_State *L = C->L;
   if (a.type != ZS_DATE) luaL_error(C->L, "%s() needs a date, got %s", op, type_name(&a));
   a = materialize(C, a);
@@ -361,10 +406,22 @@ static val date_part(ctx *C, val a, const char *op) {
   const int32_t *d = a.col->data;
   for (int64_t i = 0; i < C->n; i++) {
     if (d[i] == ZS_NA_DATE) { out[i] = ZS_NA_INT; continue; }
+    if (part == D_WEEK || part == D_ISO_YEAR) {
+      int64_t week, year;
+      iso_week(d[i], &week, &year);
+      out[i] = part == D_WEEK ? week : year;
+      continue;
+    }
     int64_t y;
     int m, day;
     zs_civil_from_days(d[i], &y, &m, &day);
-    out[i] = op[0] == 'y' ? y : op[0] == 'm' ? m : day;
+    switch (part) {
+    case D_YEAR: out[i] = y; break;
+    case D_MONTH: out[i] = m; break;
+    case D_DAY: out[i] = day; break;
+    case D_QUARTER: out[i] = (m - 1) / 3 + 1; break;
+    default: out[i] = m <= 6 ? 1 : 2; /* D_HALF */
+    }
   }
   return pushed(L, r);
 }
@@ -621,8 +678,8 @@ static val eval(ctx *C, int node) {
     return negate(C, a);
   }
   if (strcmp(op, "is_na") == 0) return is_na_of(C, eval_child(C, node, "a"));
-  if (strcmp(op, "year") == 0 || strcmp(op, "month") == 0 || strcmp(op, "day") == 0)
-    return date_part(C, eval_child(C, node, "a"), op);
+  int part = date_part_of(op);
+  if (part >= 0) return date_part(C, eval_child(C, node, "a"), op, part);
   if (strcmp(op, "isin") == 0) {
     val a = eval_child(C, node, "a");
     lua_getfield(L, node, "values");

@@ -339,6 +339,7 @@ void zs_expr_open(lua_State *L);
 void zs_join_open(lua_State *L);
 void zs_text_open(lua_State *L);
 void zs_fs_open(lua_State *L);
+void zs_collate_open(lua_State *L);
 void zs_xlsx_read_open(lua_State *L);
 void zs_xlsx_write_open(lua_State *L);
 void zs_sqlite_open(lua_State *L);

@@ -8,5 +8,9 @@ local a, b = arg[1] or "Quảng Ngãi", arg[2] or "Hải Phòng"
 local f, profiles = assert(zs.indicators.compare(ds, { a, b }, { as_of = "2024-06-30" }))
 print(zs.format_frame(f, 120, { all = true }))
 for _, p in ipairs(profiles) do
-  print(string.format("%s: FDI is %.1f %% of registered capital", p.name, p.fdi_share * 100))
+  -- a share over part of the projects says over how many (those whose capital converts to USD)
+  local cov = p.figures.fdi_share.coverage
+  print(string.format("%s: FDI is %.1f %% of registered capital%s", p.name, p.fdi_share * 100,
+    cov and cov.have < cov.of and string.format(" (over %d of %d projects: the others have no USD value)",
+      cov.have, cov.of) or ""))
 end

@@ -8,8 +8,9 @@ local ENGINE = { "zonestat.core", "zonestat.check", "zonestat.frame", "zonestat.
   "zonestat.verbs", "zonestat.expr", "zonestat.agg", "zonestat.sort", "zonestat.join", "zonestat.reshape",
   "zonestat.cube", "zonestat.sniff", "zonestat.csv", "zonestat.json", "zonestat.sqlite", "zonestat.engine" }
 local ZONE_LAYER = { "zonestat.datadir", "zonestat.l10n", "zonestat.units", "zonestat.mapping", "zonestat.cells",
-  "zonestat.registry", "zonestat.dataset", "zonestat.indicators", "zonestat.report", "zonestat.svg", "zonestat.cli",
-  "zonestat" }
+  "zonestat.registry", "zonestat.period", "zonestat.capital", "zonestat.dataset", "zonestat.labels",
+  "zonestat.provenance", "zonestat.profile", "zonestat.flows", "zonestat.indicators", "zonestat.chart",
+  "zonestat.render", "zonestat.report", "zonestat.export", "zonestat.cli", "zonestat" }
 local ENGINE_SPECS = { "agg", "column", "csv_conformance", "csv_read", "expr", "frame", "join", "memory", "nist",
   "print", "reshape_cube", "write", "sqlite" }
 
@@ -122,7 +123,7 @@ describe("the public table", function()
   it("the engine is the public table less the zone layer", function()
     local engine = require "zonestat.engine"
     for k, v in pairs(engine) do assert.equals(v, zs[k], k) end
-    for _, k in ipairs({ "units", "dataset", "indicators", "report" }) do
+    for _, k in ipairs({ "units", "dataset", "indicators", "report", "chart", "period", "export" }) do
       assert.is_nil(engine[k])
       assert.is_table(zs[k])
     end

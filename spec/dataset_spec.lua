@@ -31,18 +31,29 @@ describe("dataset", function()
 
   it("loads the bundled data with typed columns", function()
     assert.equals("frame", zs.type(ds.zones))
-    assert.equals(1133, ds.projects:nrow())
+    assert.equals(1154, ds.projects:nrow())   -- 784 + 349 valid, 21 terminated
     assert.equals("date", ds.projects:column("license_date"):type())
     assert.equals("float", ds.projects:column("capital"):type())
     assert.equals("float", ds.projects:column("capital_usd"):type())
-    assert.is_true(ds.fx:nrow() >= 18)
-    assert.equals(0, #ds.warnings)
+    assert.is_true(ds.fx:nrow() >= 37)
+    -- the only warnings: the events of the two years without a USD/VND rate
+    assert.equals(2, #ds.warnings, table.concat(ds.warnings, "\n"))
+    assert.matches("^no USD/VND rate for 2022: %d+ event", ds.warnings[1])
+    assert.matches("^no USD/VND rate for 2024: %d+ event", ds.warnings[2])
   end)
 
-  it("converts VND capital at the license year's rate", function()
-    local p = ds.projects:filter(zs.col("currency"):eq("VND")):head(1)
-    local year = p:get("year", 1)
-    assert.equals(p:get("capital", 1) / ds.rates[year], p:get("capital_usd", 1))
+  it("converts each capital event at its own year's rate", function()
+    local checked = 0
+    for row in ds.projects:filter(zs.col("currency"):eq("VND") & zs.col("capital_usd"):is_na():eq(false)):head(40):rows() do
+      local usd = 0
+      for e in ds.events:filter(zs.col("project_id"):eq(row.id)):rows() do
+        local sign = ({ new_licence = 1, capital_increase = 1, capital_decrease = -1 })[e.kind] or 0
+        if sign ~= 0 then usd = usd + sign * e.amount / ds.rates[tonumber(e.date:sub(1, 4))] end
+      end
+      assert.near(usd, row.capital_usd, 1e-9 * usd, row.id)
+      checked = checked + 1
+    end
+    assert.equals(40, checked)
   end)
 
   it("marks the synthetic rows", function()
@@ -79,9 +90,11 @@ describe("dataset", function()
       "projects.csv:4: column 'zone_id': unknown zone_id 'nowhere'" },
     { "negative area", { ["zones.csv"] = edit_line(2, function(l) return (l:gsub(",153,120,", ",-153,120,", 1)) end) },
       "zones.csv:3: column 'natural_area_ha': -153 is below 0" },
-    { "bad date", { ["projects.csv"] = edit_line(1, function(l) return (l:gsub("1995%-11%-15", "1995-13-45", 1)) end) },
+    { "bad date", { ["projects.csv"] = edit_line(1, function(l)
+      return (l:gsub(",%d%d%d%d%-%d%d%-%d%d,", ",1995-13-45,", 1))
+    end) },
       "projects.csv:2: column 'license_date': '1995-13-45' is not a date (yyyy-mm-dd)" },
-    { "unknown currency", { ["projects.csv"] = edit_line(2, function(l) return (l:gsub(",USD,", ",EUR,", 1)) end) },
+    { "unknown currency", { ["projects.csv"] = edit_line(2, function(l) return (l:gsub(",[UV][SN]D,", ",EUR,", 1)) end) },
       "projects.csv:3: column 'currency': unknown currency 'EUR' (expected USD, VND; " ..
         "or map it: value,EUR,projects.currency=...)" },
     { "unknown status", { ["projects.csv"] = edit_line(5, function(l) return (l:gsub(",operating,", ",closed,", 1)) end) },
@@ -106,7 +119,7 @@ describe("dataset", function()
   it("reports every problem at once", function()
     local dir = bad_folder("many", {
       ["projects.csv"] = function(text)
-        return edit_line(1, function(l) return (l:gsub(",USD,", ",EUR,", 1)) end)(
+        return edit_line(1, function(l) return (l:gsub(",[UV][SN]D,", ",EUR,", 1)) end)(
           edit_line(2, function(l) return (l:gsub(",operating,", ",closed,", 1)) end)(text))
       end,
       ["zones.csv"] = edit_line(2, function(l) return (l:gsub(",153,120,", ",-153,120,", 1)) end),
@@ -122,13 +135,32 @@ describe("dataset", function()
     assert.matches("no%-such%-folder: No such file or directory", problems[1])
   end)
 
-  it("warns about VND projects in years without a rate, leaving capital_usd NA", function()
-    local dir = bad_folder("norate", { ["projects.csv"] = function(text)
-      return (text:gsub("(,VND,%d*,)20%d%d(%-%d%d%-%d%d)", "%12022%2", 1))
-    end })
+  it("warns about the events of a year without a rate, leaving their projects' USD NA", function()
+    local dir = bad_folder("norate", { ["fx.csv"] = function(text) return (text:gsub("\n2019,[^\n]*", "", 1)) end })
     local d = assert(zs.dataset.load(dir))
-    assert.equals(1, #d.warnings)
-    assert.matches("no USD/VND rate for 2022", d.warnings[1])
-    assert.equals(1, d.projects:column("capital_usd"):na_count())
+    assert.equals(3, #d.warnings)
+    assert.matches("^no USD/VND rate for 2019: %d+ event%(s%) not converted %(projects ", d.warnings[1])
+    -- a VND project with a capital event in 2019 has no USD value now, a USD one no VND value;
+    -- no other project lost either
+    local in_2019 = {}
+    for e in d.events:filter(zs.col("date"):ge("2019-01-01") & zs.col("date"):le("2019-12-31") &
+      zs.col("amount"):is_na():eq(false) & zs.col("kind"):ne("share_purchase")):rows() do
+      in_2019[e.project_id] = e.currency
+    end
+    local before = {}
+    for row in ds.projects:rows() do before[row.id] = row end
+    local lost = 0
+    for row in d.projects:rows() do
+      local other = in_2019[row.id] == "VND" and "capital_usd" or in_2019[row.id] == "USD" and "capital_vnd" or nil
+      for _, c in ipairs({ "capital_usd", "capital_vnd" }) do
+        if c == other then
+          assert.is_nil(row[c], row.id)
+          lost = lost + 1
+        else
+          assert.equals(before[row.id][c], row[c], row.id .. " " .. c)
+        end
+      end
+    end
+    assert.is_true(lost > 10)
   end)
 end)

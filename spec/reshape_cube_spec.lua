@@ -73,6 +73,67 @@ describe("pivot", function()
   end)
 end)
 
+describe("pivot: empty cells", function()
+  -- x has rows in quarters 1 and 2, y only in quarter 4: four cells have no rows
+  local g = zs.frame({ a = { "x", "x", "x", "y" },
+    d = zs.column({ "2024-01-05", "2024-03-31", "2024-05-01", "2024-11-30" }, "date"), v = { 1.5, 2, 4, 3 } })
+    :mutate({ q = zs.col("d"):quarter() })
+
+  it("count the non-NA values when values is given", function()
+    local h = zs.frame({ k = { "a", "a", "b" }, c = { "x", "x", "y" }, v = { 1, zs.NA, 2 } })
+    local rows = h:pivot { rows = "k", cols = "c", agg = "count" }
+    local vals = h:pivot { rows = "k", cols = "c", values = "v", agg = "count" }
+    assert.equals(2, rows:get("x", 1))
+    assert.equals(1, vals:get("x", 1))
+    assert.equals(0, vals:get("y", 1))
+  end)
+
+  it("are 0 in a count", function()
+    local wide = g:pivot { rows = "a", cols = "q", agg = "count" }
+    assert.same({ "a", "1", "2", "4" }, wide:names())
+    assert.same({ 2, 0 }, wide:column("1"):totable())
+    assert.same({ 1, 0 }, wide:column("2"):totable())
+    assert.same({ 0, 1 }, wide:column("4"):totable())
+    assert.equals("int", wide:column("2"):type())
+    assert.equals(0, wide:column("2"):na_count())
+  end)
+
+  it("are 0 in a count with totals, which count rows", function()
+    local wide = g:pivot { rows = "a", cols = "q", agg = "count", totals = true }
+    assert.same({ "a", "1", "2", "4", "Total" }, wide:names())
+    assert.same({ 0, 1, 1 }, wide:column("4"):totable())
+    assert.same({ 3, 1, 4 }, wide:column("Total"):totable())
+  end)
+
+  it("are NA in a sum and the other aggregates", function()
+    local wide = g:pivot { rows = "a", cols = "q", values = "v", agg = "sum" }
+    assert.same({ 3.5, NA }, wide:column("1"):totable())
+    assert.same({ NA, 3.0 }, wide:column("4"):totable())
+    for _, how in ipairs({ "mean", "min", "max", "nunique", "first" }) do
+      local w = g:pivot { rows = "a", cols = "q", values = "v", agg = how }
+      assert.equals(1, w:column("4"):na_count(), how)
+      assert.is_nil(w:get("4", 1), how)
+    end
+  end)
+
+  it("take `fill` when given, for a count and a sum", function()
+    local count = g:pivot { rows = "a", cols = "q", agg = "count", fill = -1 }
+    assert.same({ 2, -1 }, count:column("1"):totable())
+    assert.same({ -1, 1 }, count:column("4"):totable())
+    local sum = g:pivot { rows = "a", cols = "q", values = "v", agg = "sum", fill = 0 }
+    assert.same({ 3.5, 0.0 }, sum:column("1"):totable())
+    assert.same({ 0.0, 3.0 }, sum:column("4"):totable())
+  end)
+
+  it("name the columns of an int key without a decimal point", function()
+    assert.equals("int", g:column("q"):type())
+    local wide = g:pivot { rows = "a", cols = "q", values = "v", agg = "sum" }
+    assert.same({ "a", "1", "2", "4" }, wide:names())
+    local by_half = g:mutate({ h = zs.col("d"):half() }):pivot { rows = "a", cols = "h", agg = "count" }
+    assert.same({ "a", "1", "2" }, by_half:names())
+  end)
+end)
+
 describe("cube", function()
   local f = data(800, 9)
   local dims, measures = { "prov", "zone", "origin", "year" }, { "cap", "emp" }

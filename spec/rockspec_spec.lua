@@ -62,6 +62,6 @@ describe("rockspec", function()
     assert.matches("\n1\n", run, 1, true)
     -- the command, with the bundled data found in the installed tree
     local cmd = util.run("cd /tmp && " .. paths .. " " .. tree .. "/bin/zonestat compare hp qn --format csv")
-    assert.matches("projects,count,784.0,349.0,", cmd, 1, true)
+    assert.matches("\nhp[,;][^\n]*[,;]projects[,;][^\n]*[,;]784[,.]0[,;]count[,;]", cmd)
   end)
 end)

@@ -4,11 +4,13 @@
 --
 -- Reads zones.csv and fx.csv from the given directory and writes, atomically:
 --   projects.csv               synthetic project rows (every row synthetic=yes)
+--   events.csv                 the capital events of those projects (licences, capital increases and
+--                              decreases, share purchases, terminations; every row synthetic=yes)
 --   zones_synthetic_land.csv   synthetic industrial / leased land of Hải Phòng's 14 KCN
 --
--- Fixed seed, own PRNG (SplitMix64 in lib.lua), no use of pairs() order: the output is
--- byte-identical on every run. Calibration targets (the article, 6/2024) are met by
--- construction: counts exactly, capital by integer apportionment (see data/vn/README.md).
+-- Fixed seeds, own PRNG (SplitMix64 in lib.lua), no use of pairs() order: the output is
+-- byte-identical on every run. The exact calibration targets are met by construction (integer
+-- apportionment); the shape targets are reported by check.lua (see data/vn/README.md).
 -- Plain Lua 5.4; no zonestat dependency.
 local dir0 = debug.getinfo(1, "S").source:sub(2):match("^(.*)[/\\]") or "."
 package.path = dir0 .. "/?.lua;" .. package.path
@@ -17,7 +19,9 @@ local L = require("lib")
 local OUT = arg[1] or "data/vn"
 local SEED = 20240703 -- the article's publication date
 local rng = L.rng(SEED)
+local erng = L.rng(SEED + 12) -- capital events (issue 12): a stream of their own
 local CUTOFF_Y, CUTOFF_M, CUTOFF_D = 2024, 6, 30
+local CUTOFF = "2024-06-30"
 
 ---------------------------------------------------------------------------
 -- Inputs
@@ -30,8 +34,12 @@ local FX = L.read_fx(OUT)
 ---------------------------------------------------------------------------
 -- Calibration targets and synthetic assumptions (all documented in README.md)
 ---------------------------------------------------------------------------
+-- Counts are VALID projects at 2024-06-30 (licensed and not terminated by then); the terminated
+-- projects are extra rows. hp.fdi_usd is exact (registered FDI capital of the valid projects);
+-- Hải Phòng's domestic capital is calibrated in VND (HP_DOM_VND below), Quảng Ngãi's in USD
+-- converted at each event's year rate.
 local TARGET = {
-  hp = { n = 784, n_fdi = 561, fdi_usd = 24600000000, dom_usd = 13700000000, employees = 200000 },
+  hp = { n = 784, n_fdi = 561, fdi_usd = 24600000000, employees = 200000 },
   qn = { n = 349, n_fdi = 58, fdi_usd = 1850000000, dom_usd = 16520000000, employees = 77000,
          operating = 256, industrial = 195 },
 }
@@ -88,24 +96,83 @@ local QN_ZONES = {
   { id = "qn-kcn-tay-dung-quat",       rest = 665, fdi_n = 6 },
 }
 
--- Hải Phòng license-year targets (counts). FDI follows the published cumulative FDI project
--- counts (367 end-2019, 400 end-2020, 458 end-2022, ~520 end-2023, 561 6/2024); domestic the
--- domestic counts (162 end-2019, 202 end-2022, 223 6/2024), with no domestic project dated
--- 2022 or 2024 (fx.csv has no rate for them): those are moved to 2021 and 2023.
-local HP_FDI_YEARS = { { "pre", 309 }, { 2019, 58 }, { 2020, 33 }, { 2021, 25 }, { 2022, 33 }, { 2023, 62 }, { 2024, 41 } }
-local HP_DOM_YEARS = { { "pre", 162 }, { 2020, 5 }, { 2021, 35 }, { 2023, 21 } }
--- Capital shares per license-year bucket (bn USD): FDI follows HEZA's yearly inflows
--- (2019 1.43, 2020 1.53, 2021 5.2, 2022 2.5, 2023 3.5, 2024 half of 4.35) and the stock before
--- 2019 (14.7 − 1.43); domestic follows the published domestic stocks (≈6.2 bn by 2019/20,
--- 12.57–12.8 bn by 2022, 13.2 bn late 2023, 13.7 bn 6/2024).
-local HP_FDI_CAP = { pre = 13.27, [2019] = 1.43, [2020] = 1.53, [2021] = 5.2, [2022] = 2.5, [2023] = 3.5, [2024] = 2.175 }
-local HP_DOM_CAP = { pre = 6.2, [2020] = 0.1, [2021] = 6.5, [2023] = 0.9 }
+-- Terminations (chấm dứt / thu hồi), synthetic: the year of each one, per province and origin.
+-- A terminated project is an extra row (status `terminated`): the published counts are counts of
+-- valid projects, so every termination is matched by one more licence in its year (HP_*_YEARS are
+-- changes of the valid count). Hải Phòng's FDI terminations follow the published gaps between new
+-- licences and the change of the valid count (2020: 39 new, 367 → 400; 2022: 48 new, → 458).
+local TERMINATIONS = {
+  { prov = "hp", origin = "FDI", years = { 2020, 2020, 2020, 2020, 2020, 2020, 2021, 2022, 2022, 2022, 2022, 2022, 2023, 2023, 2024 } },
+  { prov = "hp", origin = "domestic", years = { 2020, 2023, 2024 } },
+  { prov = "qn", origin = "FDI", years = { 2021 } },
+  { prov = "qn", origin = "domestic", years = { 2019, 2023 } },
+}
+
+-- Hải Phòng: change of the VALID project count per license year. FDI follows the published
+-- cumulative FDI counts (367 end-2019, 400 end-2020, 458 end-2022, ~520 end-2023, 561 6/2024), with
+-- 2021 = +15 (403 in 2/2021 and 6/2021, 438 in 6/2022); licences per year = change + terminations
+-- (2019 58, 2020 39, 2022 48, 2023 62 as published; 2021 16; 2024 H1 44). Domestic follows the
+-- domestic counts (162 end-2019, 167 2/2021, 195 6/2022, 202 end-2022, 212 7/2023, 223 6/2024),
+-- licensed in VND in the year itself, 2022 and 2024 included.
+local HP_FDI_YEARS = { { "pre", 309 }, { 2019, 58 }, { 2020, 33 }, { 2021, 15 }, { 2022, 43 }, { 2023, 60 }, { 2024, 43 } }
+local HP_DOM_YEARS = { { "pre", 162 }, { 2020, 4 }, { 2021, 18 }, { 2022, 18 }, { 2023, 14 }, { 2024, 7 } }
+
+-- Hải Phòng FDI capital (USD). Exact: the stock of 6/2024 (TARGET.hp.fdi_usd) and the 2021 split.
+-- Shape: HEZA's yearly inflows (new + increases + share purchases; 2024: half of the full year's
+-- 4.35 bn), the 2011–2015 and 2016–2020 inflows (5.9 and 8.7 bn), and the stock of end-2019 (">14.7
+-- bn"). Share purchases add to the inflow but not to registered capital; their share of 2022–2024
+-- is solved so that the end-2019 stock is HP_FDI_STOCK_2019 while 6/2024 is exact.
+local HP_FDI_INFLOW = { [2019] = 1430000000, [2020] = 1530000000, [2022] = 2500000000, [2023] = 3500000000,
+                        [2024] = 2175000000 }
+local HP_FDI_2021 = { new_and_increase = 2960000000, share_purchase = 2200000000 }
+local HP_FDI_2011_2015, HP_FDI_2016_2020 = 5900000000, 8700000000
+local HP_FDI_STOCK_2019 = 14750000000
+local HP_FDI_SP_SHARE = { [2019] = 0.10, [2020] = 0.03 } -- assumed; 2022–2024 solved
+
+-- Hải Phòng domestic capital, in VND (no exchange rate is needed or invented): cumulative registered
+-- domestic capital at the end of each span (shape targets from figures.csv; the gross new + increase
+-- amount of a span is the stock change plus the span's decreases and terminations).
+local HP_DOM_VND = {
+  { to = "2019-12-31", stock = 150000000000000 }, -- ">149.5 trn VND" (end-2019), rounded up
+  { to = "2021-02-28", add = 2500000000000 },     -- 2020–2/2021: assumed small (5 licences); the published
+                                                  -- 145,885 bn of 2/2021 is below end-2019 (CONFLICT)
+  { to = "2022-12-31", stock = 295000000000000 }, -- ">294,721 bn VND" (end-2022), rounded up
+  { to = "2023-07-31", stock = 308702000000000 }, -- 308,702 bn VND (HEZA, 7/2023)
+  { to = CUTOFF, per_event = true },              -- no VND figure after 7/2023: the mean amount per
+                                                  -- licence/increase of the previous span
+}
+
+-- Quảng Ngãi early 2023 (lforum, "early 2023" = 2023-03-31): valid registered capital, shape target
+local QN_EARLY_2023 = { as_of = "2023-03-31", fdi_usd = 1800000000, dom_usd = 15800000000 }
+
+-- Capital increases per year (count), per province and origin: explicit counts where published
+-- (HP FDI: 2019 ~100 increases + share purchases, 2020 25, 2021 81 projects new or increasing, 2022
+-- 37, 2023 37; 2024 H1 assumed 20), else rate × valid projects at the start of the year (half in
+-- 2024 H1). Quảng Ngãi's domestic increases only fall in years with a USD/VND rate (its capital is
+-- calibrated in USD). At most one increase per project and year.
+local INCREASES = {
+  { prov = "hp", origin = "FDI", from = 1996, rate = 0.07,
+    years = { [2019] = 85, [2020] = 25, [2021] = 65, [2022] = 37, [2023] = 37, [2024] = 20 } },
+  { prov = "hp", origin = "domestic", from = 2000, rate = 0.04, years = { [2020] = 1, [2021] = 3, [2022] = 3, [2023] = 3, [2024] = 2 } },
+  { prov = "qn", origin = "FDI", from = 2006, rate = 0.06, years = { [2022] = 5 } },
+  { prov = "qn", origin = "domestic", from = 2006, rate = 0.03, years = {}, rate_only = true },
+}
+-- Share purchases (FDI, USD) per year, and capital decreases (year of each).
+local SHARE_PURCHASES = {
+  { prov = "hp", origin = "FDI", years = { [2019] = 15, [2020] = 3, [2021] = 8, [2022] = 10, [2023] = 12, [2024] = 8 } },
+  { prov = "qn", origin = "FDI", years = { [2019] = 1, [2023] = 1 } },
+}
+local DECREASES = {
+  { prov = "hp", origin = "FDI", years = { 2019, 2020, 2022, 2023, 2023, 2024 } },
+  { prov = "hp", origin = "domestic", years = { 2022 } },
+  { prov = "qn", origin = "FDI", years = { 2018 } },
+}
 
 -- Quảng Ngãi license-year profile (relative weights; synthetic).
 local QN_YEAR_W = { [1997] = 1, [1998] = 1, [1999] = 1, [2000] = 1, [2001] = 1, [2002] = 1, [2003] = 1, [2004] = 2,
   [2005] = 6, [2006] = 20, [2007] = 22, [2008] = 15, [2009] = 8, [2010] = 8, [2011] = 8, [2012] = 8, [2013] = 8,
   [2014] = 10, [2015] = 12, [2016] = 14, [2017] = 18, [2018] = 20, [2019] = 20, [2020] = 20, [2021] = 16,
-  [2022] = 7, [2023] = 10, [2024] = 4 }
+  [2022] = 7, [2023] = 3, [2024] = 1 } -- 2023–2024 low: 346 projects early 2023, 349 in 6/2024
 
 -- Sectors: code, industrial (manufacturing or power), capital factor, labour factor.
 local SECTORS = {
@@ -155,6 +222,7 @@ local COUNTRY_MIX = {
     { "United States", 4 }, { "Hong Kong", 4 }, { "Germany", 4 } },
 }
 
+
 ---------------------------------------------------------------------------
 -- Helpers
 ---------------------------------------------------------------------------
@@ -167,12 +235,24 @@ end
 
 local function draw(m) return m.codes[rng:pick(m.weights)] end
 
-local function date_in_year(y)
+local function date_in_year(y, r)
+  r = r or rng
   local last_m = (y == CUTOFF_Y) and CUTOFF_M or 12
-  local m = rng:int(1, last_m)
+  local m = r:int(1, last_m)
   local last_d = L.days_in_month(y, m)
   if y == CUTOFF_Y and m == CUTOFF_M then last_d = math.min(last_d, CUTOFF_D) end
-  return string.format("%04d-%02d-%02d", y, m, rng:int(1, last_d))
+  return string.format("%04d-%02d-%02d", y, m, r:int(1, last_d))
+end
+
+-- Days since 1970-01-01 of an ISO date (proleptic Gregorian).
+local function days(date)
+  local y, m, d = date:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  y, m, d = math.tointeger(tonumber(y)), math.tointeger(tonumber(m)), math.tointeger(tonumber(d))
+  if m <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+  return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 end
 
 -- Apportion integer `total` among items in proportion to item.w; writes item[key].
@@ -292,14 +372,36 @@ do
   end
 end
 
+-- Terminated projects: extra rows, in operating zones that existed at least 3 years before the
+-- termination, drawn in proportion to the zone's valid projects of the same origin.
+for _, t in ipairs(TERMINATIONS) do
+  local zs, zw, idx = {}, {}, {}
+  for _, p in ipairs(projects) do
+    if p.prov == t.prov and p.origin == t.origin and not p.term_year then
+      if not idx[p.zone] then idx[p.zone] = #zs + 1; zs[#zs + 1] = p.zone; zw[#zw + 1] = 0 end
+      zw[idx[p.zone]] = zw[idx[p.zone]] + 1
+    end
+  end
+  for _, ty in ipairs(t.years) do
+    local w = {}
+    for i, z in ipairs(zs) do
+      w[i] = (start_year(z) <= ty - 3 and ZONE[z].status == "operating") and zw[i] or 0
+    end
+    new_project(t.prov, zs[erng:pick(w)], t.origin).term_year = ty
+  end
+end
+
 ---------------------------------------------------------------------------
--- Step 2: license years
+-- Step 2: license years (and termination dates)
 ---------------------------------------------------------------------------
+-- Hải Phòng's domestic projects are licensed in VND in any year; Quảng Ngãi's only in years with a
+-- USD/VND rate in fx.csv (its capital target is in USD and converted at each event's year rate).
 local function feasible_years(p)
   local y0 = start_year(p.zone)
+  local last = p.term_year and (p.term_year - 1) or CUTOFF_Y
   local ys = {}
-  for y = y0, CUTOFF_Y do
-    if p.origin == "FDI" or FX[y] then ys[#ys + 1] = y end
+  for y = y0, last do
+    if p.origin == "FDI" or p.prov == "hp" or FX[y] then ys[#ys + 1] = y end
   end
   if #ys == 0 then error("no feasible license year for a project in " .. p.zone) end
   return ys
@@ -312,9 +414,7 @@ do
     for _, e in ipairs(spec) do
       if e[1] == "pre" then
         local ys, w = {}, {}
-        for y = first_year, last_pre do
-          if power.rate_only == nil or FX[y] then ys[#ys + 1] = y; w[#w + 1] = (y - first_year + 1) ^ power.p end
-        end
+        for y = first_year, last_pre do ys[#ys + 1] = y; w[#w + 1] = (y - first_year + 1) ^ power end
         local parts = L.apportion(e[2], w)
         for i, y in ipairs(ys) do slots[y] = (slots[y] or 0) + parts[i] end
       else
@@ -324,13 +424,20 @@ do
     return slots
   end
   local slots = {
-    FDI = expand(HP_FDI_YEARS, 1994, 2018, { p = 1.5 }),
-    domestic = expand(HP_DOM_YEARS, 2004, 2019, { p = 1.2, rate_only = true }),
+    FDI = expand(HP_FDI_YEARS, 1994, 2018, 1.5),
+    domestic = expand(HP_DOM_YEARS, 1994, 2019, 1.5),
   }
   local hp = {}
-  for _, p in ipairs(projects) do if p.prov == "hp" then p.ys = feasible_years(p); hp[#hp + 1] = p end end
-  -- most constrained first: latest start year, then generation order
+  for _, p in ipairs(projects) do
+    if p.prov == "hp" then
+      p.ys = feasible_years(p); hp[#hp + 1] = p
+      -- one more licence in the year of each termination keeps the valid counts
+      if p.term_year then slots[p.origin][p.term_year] = (slots[p.origin][p.term_year] or 0) + 1 end
+    end
+  end
+  -- most constrained first: terminated projects, then latest start year, then generation order
   table.sort(hp, function(a, b)
+    if (a.term_year ~= nil) ~= (b.term_year ~= nil) then return a.term_year ~= nil end
     if a.ys[1] ~= b.ys[1] then return a.ys[1] > b.ys[1] end
     return a.seq < b.seq
   end)
@@ -362,6 +469,19 @@ end
 
 for _, p in ipairs(projects) do p.date = date_in_year(p.year) end
 
+-- Termination dates: at least 180 days after the licence.
+for _, p in ipairs(projects) do
+  if p.term_year then
+    local d
+    for _ = 1, 200 do
+      d = date_in_year(p.term_year, erng)
+      if days(d) >= days(p.date) + 180 then break end
+    end
+    if days(d) < days(p.date) + 180 then error("no termination date for a project licensed " .. p.date) end
+    p.term_date = d
+  end
+end
+
 ---------------------------------------------------------------------------
 -- Step 3: status and sector
 ---------------------------------------------------------------------------
@@ -383,13 +503,13 @@ for _, p in ipairs(projects) do
   end
 end
 
--- Quảng Ngãi: exactly 256 operating (the oldest by a noisy license date, in operating zones),
--- of which exactly 195 in industrial sectors.
+-- Quảng Ngãi: exactly 256 operating (the oldest valid projects by a noisy license date, in
+-- operating zones), of which exactly 195 in industrial sectors.
 do
   local cand, other = {}, {}
   for _, p in ipairs(projects) do
     if p.prov == "qn" then
-      if zone_operating(p.zone) or p.zone == "qn-kkt-dung-quat" then
+      if (zone_operating(p.zone) or p.zone == "qn-kkt-dung-quat") and not p.term_year then
         p.key = p.year + rng:range(-4, 4); cand[#cand + 1] = p
       else other[#other + 1] = p end
     end
@@ -415,6 +535,7 @@ do
 end
 
 for _, p in ipairs(projects) do
+  if p.term_year then p.status = "terminated" end
   p.industrial = (p.status == "operating" and SECTOR[p.sector].industrial) and "yes" or "no"
 end
 
@@ -431,61 +552,323 @@ for _, p in ipairs(projects) do
 end
 
 ---------------------------------------------------------------------------
--- Step 5: capital (integer USD first; domestic then converted to whole million VND)
+-- Step 5: capital events (EVENTS.md) and capital
+-- Every project has one new_licence at its license_date. Capital increases, share purchases and
+-- decreases are placed on eligible projects (licensed at least 90 / 180 / 365 days before, not
+-- terminated within 30 days after, no other event of the project that day); then the amounts are
+-- apportioned per calibration bucket (integer USD, or whole million VND) so the exact targets hold.
 ---------------------------------------------------------------------------
+local KIND_ORDER = { new_licence = 1, capital_increase = 2, capital_decrease = 3, share_purchase = 4, termination = 5 }
 local SIGMA = { hp = 1.4, qn = 1.9 }
 for _, p in ipairs(projects) do
-  -- floor at 0.08 × the median so that no project is implausibly small
+  -- size weight; floor at 0.08 × the median so that no project is implausibly small
   p.w = math.max(0.08, rng:lognormal(1.0, SIGMA[p.prov])) * SECTOR[p.sector].cap
+  p.currency = p.origin == "FDI" and "USD" or "VND"
+  p.lic_day = days(p.date)
+  p.term_day = p.term_date and days(p.term_date)
+  p.events = { { kind = "new_licence", date = p.date, w = p.w, p = p } }
+  p.on_date = { [p.date] = true }
+  p.inc_year, p.n_inc = {}, 0
 end
 
-local function bucket_key(p, has_pre)
-  if has_pre and p.year < 2019 then return "pre" end
-  if has_pre and p.origin == "domestic" and p.year < 2020 then return "pre" end
-  return p.year
-end
-
-local function allocate(list, total_usd, shares)
-  -- shares: nil (one bucket) or { key = weight }; buckets without projects drop out.
-  local groups, order = {}, {}
-  for _, p in ipairs(list) do
-    local k = shares and bucket_key(p, true) or "all"
-    if not groups[k] then groups[k] = {}; order[#order + 1] = k end
-    local g = groups[k]; g[#g + 1] = p
-  end
-  table.sort(order, function(a, b) return tostring(a) < tostring(b) end)
-  local gw = {}
-  for i, k in ipairs(order) do gw[i] = shares and (shares[k] or 0) or 1 end
-  local gt = L.apportion(total_usd, gw)
-  for i, k in ipairs(order) do
-    local g = groups[k]
-    if gt[i] > 0 then apportion_into(g, gt[i], "usd") else for _, p in ipairs(g) do p.usd = 0 end end
-  end
-end
-
-local function select(prov, origin)
+local function group(prov, origin)
   local t = {}
   for _, p in ipairs(projects) do if p.prov == prov and p.origin == origin then t[#t + 1] = p end end
   return t
 end
-allocate(select("hp", "FDI"), TARGET.hp.fdi_usd, HP_FDI_CAP)
-allocate(select("hp", "domestic"), TARGET.hp.dom_usd, HP_DOM_CAP)
-allocate(select("qn", "FDI"), TARGET.qn.fdi_usd, nil)
-allocate(select("qn", "domestic"), TARGET.qn.dom_usd, nil)
 
-local DISB = { operating = { 0.55, 1.0 }, construction = { 0.10, 0.60 }, licensed = { 0.0, 0.10 }, suspended = { 0.05, 0.50 } }
+local function valid_on_jan1(list, y)
+  local d, n = days(string.format("%04d-01-01", y)), 0
+  for _, p in ipairs(list) do
+    if p.lic_day < d and not (p.term_day and p.term_day < d) then n = n + 1 end
+  end
+  return n
+end
+
+-- Place one event of `kind` dated in year y on a project of `list`; nil if none is eligible.
+-- A capital increase goes to a project licensed in an earlier year, at most one per project and year.
+local function place(list, y, kind, weight, min_gap)
+  for _ = 1, 50 do
+    local date = date_in_year(y, erng)
+    local dd = days(date)
+    local cand, w = {}, {}
+    for _, p in ipairs(list) do
+      if p.lic_day + min_gap <= dd and not (p.term_day and dd > p.term_day - 30) and not p.on_date[date]
+        and not (kind == "capital_increase" and (p.inc_year[y] or p.year == y))
+        and not (kind == "capital_decrease" and p.decreased) then
+        cand[#cand + 1] = p; w[#w + 1] = weight(p)
+      end
+    end
+    if #cand > 0 then
+      local p = cand[erng:pick(w)]
+      local e = { kind = kind, date = date, p = p }
+      p.events[#p.events + 1] = e
+      p.on_date[date] = true
+      return p, e
+    end
+  end
+  return nil
+end
+
+for _, spec in ipairs(INCREASES) do
+  local list = group(spec.prov, spec.origin)
+  for y = spec.from, CUTOFF_Y do
+    if not (spec.rate_only and not FX[y]) then
+      local n = spec.years[y] or math.floor(spec.rate * valid_on_jan1(list, y) * (y == CUTOFF_Y and 0.5 or 1) + 0.5)
+      for _ = 1, n do
+        local p, e = place(list, y, "capital_increase", function(q) return math.sqrt(q.w) * (1 + 0.4 * q.n_inc) end, 90)
+        if p then
+          p.inc_year[y] = true
+          p.n_inc = p.n_inc + 1
+          e.w = p.w * math.min(3.0, math.max(0.03, erng:lognormal(0.35, 0.8)))
+        elseif spec.years[y] then
+          error(string.format("no project for a %s %s capital increase in %d", spec.prov, spec.origin, y))
+        end
+      end
+    end
+  end
+end
+for _, spec in ipairs(SHARE_PURCHASES) do
+  local list = group(spec.prov, spec.origin)
+  for y = 1990, CUTOFF_Y do
+    for _ = 1, spec.years[y] or 0 do
+      local p, e = place(list, y, "share_purchase", function(q) return math.sqrt(q.w) end, 180)
+      if not p then error("no project for a share purchase in " .. y) end
+      e.w = math.sqrt(p.w) * erng:lognormal(1.0, 1.0)
+    end
+  end
+end
+for _, spec in ipairs(DECREASES) do
+  local list = group(spec.prov, spec.origin)
+  for _, y in ipairs(spec.years) do
+    local p, e = place(list, y, "capital_decrease", function(q) return 1 / math.sqrt(q.w) end, 365) -- mostly small projects
+    if not p then error("no project for a capital decrease in " .. y) end
+    p.decreased = true
+    e.r = erng:range(0.10, 0.40) -- share of the registered capital at that date
+  end
+end
 for _, p in ipairs(projects) do
-  if p.usd < 1 then error("zero capital for a project in " .. p.zone) end
+  if p.term_date then p.events[#p.events + 1] = { kind = "termination", date = p.term_date, p = p } end
+  p.special = (p.term_date ~= nil) or (p.decreased == true)
+  table.sort(p.events, function(a, b)
+    if a.date ~= b.date then return a.date < b.date end
+    return KIND_ORDER[a.kind] < KIND_ORDER[b.kind]
+  end)
+end
+
+-- integer `total` (a multiple of unit) to the events in proportion to e.w
+local function spread(evs, total, unit)
+  total = math.tointeger(total) or error("spread: total is not an integer")
+  if #evs == 0 then
+    if total ~= 0 then error("spread: amount for an empty bucket") end
+    return
+  end
+  local w = {}
+  for i, e in ipairs(evs) do w[i] = e.w end
+  local parts = L.apportion(total // unit, w)
+  for i, e in ipairs(evs) do e.amount = parts[i] * unit end
+end
+
+-- running registered capital: decreases take their share, a termination records what leaves
+local function settle(p, unit)
+  local cap = 0
+  for _, e in ipairs(p.events) do
+    if e.kind == "new_licence" or e.kind == "capital_increase" then cap = cap + e.amount
+    elseif e.kind == "capital_decrease" then
+      if e.r then e.amount = math.max(unit, math.tointeger(math.floor(cap * e.r / unit)) * unit) end
+      cap = cap - e.amount
+    elseif e.kind == "termination" then e.capital_at = cap end
+    if cap < 0 then error("negative registered capital") end
+  end
+  if cap <= 0 then error("zero registered capital for a project in " .. p.zone) end
+  p.capital = cap
+end
+
+-- Two passes: (1) every licence/increase gets its share of the preliminary budgets; the projects
+-- with a decrease or a termination keep those amounts, which fixes the outflows (decreases and the
+-- capital of terminated projects) per bucket; (2) the exact budgets, which depend on the outflows,
+-- go to the other projects' licences and increases.
+local function calibrate(list, keys, bucket_of, budget_fn, unit)
+  local function collect(ordinary_only)
+    local b = {}
+    for _, k in ipairs(keys) do b[k] = {} end
+    for _, p in ipairs(list) do
+      if not (ordinary_only and p.special) then
+        for _, e in ipairs(p.events) do
+          if e.kind == "new_licence" or e.kind == "capital_increase" then
+            local t = b[bucket_of(e.date)] or error("no bucket for " .. e.date)
+            t[#t + 1] = e
+          end
+        end
+      end
+    end
+    return b
+  end
+  local zero = {}
+  for _, k in ipairs(keys) do zero[k] = 0 end
+  local all = collect(false)
+  local pre = budget_fn(zero, all)
+  for _, k in ipairs(keys) do spread(all[k], pre[k], unit) end
+  local out, special = {}, {}
+  for _, k in ipairs(keys) do out[k], special[k] = 0, 0 end
+  for _, p in ipairs(list) do
+    if p.special then
+      settle(p, unit)
+      for _, e in ipairs(p.events) do
+        local k = bucket_of(e.date)
+        if e.kind == "capital_decrease" then out[k] = out[k] + e.amount
+        elseif e.kind == "termination" then out[k] = out[k] + e.capital_at
+        elseif e.kind ~= "share_purchase" then special[k] = special[k] + e.amount end
+      end
+    end
+  end
+  local budgets = budget_fn(out, all)
+  local ord = collect(true)
+  for _, k in ipairs(keys) do
+    local rest = budgets[k] - special[k]
+    if rest < #ord[k] * unit then error("calibration bucket " .. tostring(k) .. " has no room for its projects") end
+    spread(ord[k], rest, unit)
+  end
+  for _, p in ipairs(list) do if not p.special then settle(p, unit) end end
+  return budgets
+end
+
+local function events_of(list, kind, y)
+  local t = {}
+  for _, p in ipairs(list) do
+    for _, e in ipairs(p.events) do
+      if e.kind == kind and (not y or tonumber(e.date:sub(1, 4)) == y) then t[#t + 1] = e end
+    end
+  end
+  return t
+end
+
+-- Hải Phòng FDI (USD)
+local HP_FDI_SP = {}
+do
+  local list = group("hp", "FDI")
+  local keys = { "1994/2010", "2011/2015", "2016/2018", 2019, 2020, 2021, 2022, 2023, 2024 }
+  local function bucket_of(date)
+    local y = math.tointeger(tonumber(date:sub(1, 4)))
+    if y <= 2010 then return "1994/2010" elseif y <= 2015 then return "2011/2015" elseif y <= 2018 then return "2016/2018" end
+    return y
+  end
+  local I = HP_FDI_INFLOW
+  local function budget_fn(out)
+    local G, SP = {}, {}
+    SP[2019] = math.tointeger(math.floor(I[2019] * HP_FDI_SP_SHARE[2019] + 0.5))
+    SP[2020] = math.tointeger(math.floor(I[2020] * HP_FDI_SP_SHARE[2020] + 0.5))
+    SP[2021] = HP_FDI_2021.share_purchase
+    G[2019], G[2020], G[2021] = I[2019] - SP[2019], I[2020] - SP[2020], HP_FDI_2021.new_and_increase
+    G["2011/2015"] = HP_FDI_2011_2015                     -- no share purchases before 2019
+    G["2016/2018"] = HP_FDI_2016_2020 - I[2019] - I[2020]
+    -- 2022–2024: what the registered stock must gain from end-2019 to 6/2024, the rest is share purchases
+    local out_late = out[2020] + out[2021] + out[2022] + out[2023] + out[2024]
+    local g_late = TARGET.hp.fdi_usd - HP_FDI_STOCK_2019 - G[2020] - G[2021] + out_late
+    local sp_late = I[2022] + I[2023] + I[2024] - g_late
+    if sp_late <= 0 then error("HP FDI: no room for share purchases in 2022–2024") end
+    local parts = L.apportion(sp_late, { I[2022], I[2023], I[2024] })
+    for i, y in ipairs({ 2022, 2023, 2024 }) do SP[y] = parts[i]; G[y] = I[y] - SP[y] end
+    -- 1994–2010 closes the exact stock of 6/2024
+    local g, o = 0, 0
+    for _, k in ipairs(keys) do if k ~= "1994/2010" then g = g + G[k] end; o = o + out[k] end
+    G["1994/2010"] = TARGET.hp.fdi_usd + o - g
+    HP_FDI_SP = SP
+    return G
+  end
+  calibrate(list, keys, bucket_of, budget_fn, 1)
+  for y = 2019, 2024 do spread(events_of(list, "share_purchase", y), HP_FDI_SP[y], 1) end
+end
+
+-- Hải Phòng domestic (VND, whole millions): spans of HP_DOM_VND
+do
+  local list = group("hp", "domestic")
+  -- before 2020 (one span back to 1994) nominal VND amounts grow: weights × 1.07^(year − 2019), an
+  -- assumption standing in for price and size growth (no exchange rate is used)
+  for _, p in ipairs(list) do
+    for _, e in ipairs(p.events) do
+      local y = math.tointeger(tonumber(e.date:sub(1, 4)))
+      if e.w and y < 2020 then e.w = e.w * 1.07 ^ (y - 2019) end
+    end
+  end
+  local keys = {}
+  for i in ipairs(HP_DOM_VND) do keys[i] = i end
+  local function bucket_of(date)
+    for i, s in ipairs(HP_DOM_VND) do if date <= s.to then return i end end
+  end
+  local function budget_fn(out, all)
+    local G, prev = {}, 0
+    for i, s in ipairs(HP_DOM_VND) do
+      if s.stock then G[i] = s.stock - prev + out[i]; prev = s.stock
+      elseif s.add then G[i] = s.add + out[i]; prev = prev + s.add
+      else G[i] = math.tointeger((G[i - 1] // 1000000) * #all[i] // #all[i - 1]) * 1000000 end
+    end
+    return G
+  end
+  calibrate(list, keys, bucket_of, budget_fn, 1000000)
+end
+
+-- Quảng Ngãi (USD): two spans, the valid stock of early 2023 (shape: 1.8 bn FDI + 15.8 bn
+-- domestic, 2023-03-31) and of 6/2024 (exact: TARGET.qn)
+local QN_KEYS = { "to2023q1", "after" }
+local function qn_bucket(date) return (date <= QN_EARLY_2023.as_of) and "to2023q1" or "after" end
+local function qn_budget(early, final)
+  return function(out) return { to2023q1 = early + out.to2023q1, after = final - early + out.after } end
+end
+
+-- Quảng Ngãi FDI (USD); share purchases drawn
+do
+  local list = group("qn", "FDI")
+  calibrate(list, QN_KEYS, qn_bucket, qn_budget(QN_EARLY_2023.fdi_usd, TARGET.qn.fdi_usd), 1)
+  for _, e in ipairs(events_of(list, "share_purchase")) do
+    e.amount = math.tointeger(math.floor(e.w * 4e6 + 0.5))
+  end
+end
+
+-- Quảng Ngãi domestic: USD first (the valid stock of 6/2024 exact), then each event to whole
+-- million VND at its own year's fx.csv rate (all its events fall in years with a rate).
+do
+  local list = group("qn", "domestic")
+  calibrate(list, QN_KEYS, qn_bucket, qn_budget(QN_EARLY_2023.dom_usd, TARGET.qn.dom_usd), 1)
+  for _, p in ipairs(list) do
+    for _, e in ipairs(p.events) do
+      if e.amount then
+        local rate = FX[math.tointeger(tonumber(e.date:sub(1, 4)))] or error("no rate for a Quảng Ngãi domestic event " .. e.date)
+        e.amount = math.tointeger(math.floor(e.amount * rate / 1e6 + 0.5)) * 1000000
+        if e.amount <= 0 then error("zero VND amount") end
+        e.r = nil
+      end
+    end
+    settle(p, 1000000)
+  end
+end
+
+local DISB = { operating = { 0.55, 1.0 }, construction = { 0.10, 0.60 }, licensed = { 0.0, 0.10 }, suspended = { 0.05, 0.50 },
+               terminated = { 0.0, 0.30 } }
+for _, p in ipairs(projects) do
   local d = DISB[p.status]
   local ratio = rng:range(d[1], d[2])
   if p.origin == "FDI" then
-    p.currency, p.capital = "USD", p.usd
-    p.disbursed = math.tointeger(math.floor(p.usd * ratio))
+    p.disbursed = math.tointeger(math.floor(p.capital * ratio))
   else
-    local rate = FX[p.year] or error("no rate for domestic year " .. p.year)
-    p.currency = "VND"
-    p.capital = math.tointeger(math.floor(p.usd * rate / 1e6 + 0.5)) * 1000000
     p.disbursed = math.tointeger(math.floor(p.capital * ratio / 1e6)) * 1000000
+  end
+end
+
+-- A currency-free size for the workforce and land weights (never written): the capital, with the
+-- province's domestic VND capital scaled so that its median valid domestic project equals its
+-- median valid FDI project. No exchange rate is used.
+for _, prov in ipairs({ "hp", "qn" }) do
+  local f, d = {}, {}
+  for _, p in ipairs(projects) do
+    if p.prov == prov and not p.term_date then
+      if p.origin == "FDI" then f[#f + 1] = p.capital else d[#d + 1] = p.capital end
+    end
+  end
+  table.sort(f); table.sort(d)
+  local k = f[(#f + 1) // 2] / d[(#d + 1) // 2]
+  for _, p in ipairs(projects) do
+    if p.prov == prov then p.size = (p.origin == "FDI") and p.capital or p.capital * k end
   end
 end
 
@@ -497,7 +880,7 @@ for _, prov in ipairs({ "hp", "qn" }) do
   for _, p in ipairs(projects) do
     p.employees = p.employees or 0
     if p.prov == prov and p.status == "operating" then
-      p.w = math.sqrt(p.usd) * SECTOR[p.sector].lab * rng:lognormal(1.0, 0.5)
+      p.w = math.sqrt(p.size) * SECTOR[p.sector].lab * rng:lognormal(1.0, 0.5)
       op[#op + 1] = p
     end
   end
@@ -511,9 +894,13 @@ end
 -- per zone from sourced occupancy where there is one, and one common rate for the rest so that
 -- leased / industrial = 65 % (~5/2024 [M]) over all 14 established KCN. Projects in a KCN share
 -- the zone's leased land; elsewhere land is drawn from capital.
+-- The four zones not yet operating (or with only two tenants reported) keep the leased land their
+-- projects' drawn land summed to when the file was first generated (`kept`, hundredths of a ha):
+-- zones_synthetic_land.csv does not change when the project rows are regenerated, and their
+-- projects share that land like the other zones' projects.
 ---------------------------------------------------------------------------
 local function draw_land_cha(p)
-  local ha = p.usd / rng:lognormal(5e6, 0.6) -- median 5 mn USD per ha
+  local ha = p.size / rng:lognormal(5e6, 0.6) -- median 5 mn USD per ha (size: see Step 5)
   if ha < 0.3 then ha = 0.3 end
   if ha > 400 then ha = 400 end
   return math.tointeger(math.floor(ha * 100 + 0.5))
@@ -529,12 +916,12 @@ local LAND = {
   { "hp-kcn-mp-dinh-vu", 125, "half of the ≈250 ha derived for MP Đình Vũ + the 14th park (zones-hp-qn.md §1.2)", nil, { free = true } },
   { "hp-kcn-trang-due", 401, "natural area 401 ha", nil, { occ = 1.0, why = "phases 1 and 2 'filled' (HEZA ~2023) [H]" } },
   { "hp-kcn-vsip-hp", 507, "industrial part '>507 ha' of the 2008 plan [L]", nil, { free = true } },
-  { "hp-kcn-deep-c-3", 500, "'gần 500 ha' in the 2015 plan [H]", nil, { drawn = true } },
+  { "hp-kcn-deep-c-3", 500, "'gần 500 ha' in the 2015 plan [H]", nil, { drawn = true, kept = 302 } },
   { "hp-kcn-nam-cau-kien", 263.47, "natural area 263.47 ha", nil, { occ = 0.8, why = "phase 1 100 % (8/2020), phase 2 started 2020: 0.8 assumed" } },
   { "hp-kcn-an-duong", 196.1, "natural area 196.1 ha", nil, { free = true } },
-  { "hp-kcn-xuan-cau", 752, "natural area 752 ha", 369, { drawn = true } },
-  { "hp-kcn-tien-thanh", 410, "natural area 410 ha", nil, { drawn = true } },
-  { "hp-kcn-unresolved", 125, "half of the ≈250 ha derived for MP Đình Vũ + the 14th park (zones-hp-qn.md §1.2)", nil, { drawn = true } },
+  { "hp-kcn-xuan-cau", 752, "natural area 752 ha", 369, { drawn = true, kept = 511 } },
+  { "hp-kcn-tien-thanh", 410, "natural area 410 ha", nil, { drawn = true, kept = 3879 } },
+  { "hp-kcn-unresolved", 125, "half of the ≈250 ha derived for MP Đình Vũ + the 14th park (zones-hp-qn.md §1.2)", nil, { drawn = true, kept = 3009 } },
 }
 local LAND_TOTAL_IND, LAND_OCC = 402800, 0.65
 
@@ -555,33 +942,32 @@ do
   -- projects per zone
   local byzone = {}
   for _, p in ipairs(projects) do
-    byzone[p.zone] = byzone[p.zone] or {}
-    local t = byzone[p.zone]; t[#t + 1] = p
+    if not p.term_date then -- a terminated project has given its land back (land_ha 0)
+      byzone[p.zone] = byzone[p.zone] or {}
+      local t = byzone[p.zone]; t[#t + 1] = p
+    end
   end
-  -- leased land: fixed occupancies, drawn zones, then the free zones share the remainder
+  -- leased land: fixed occupancies, the kept values, then the free zones share the remainder
   local LEASED, target = {}, math.tointeger(math.floor(LAND_TOTAL_IND * LAND_OCC + 0.5))
   local used, free = 0, {}
   for _, e in ipairs(LAND) do
     local id, rule = e[1], e[5]
     if rule.occ then LEASED[id] = math.tointeger(math.floor(IND[id] * rule.occ + 0.5)); used = used + LEASED[id]
-    elseif rule.drawn then
-      local s = 0
-      for _, p in ipairs(byzone[id] or {}) do p.land = draw_land_cha(p); s = s + p.land end
-      LEASED[id] = s; used = used + s
+    elseif rule.kept then LEASED[id] = rule.kept; used = used + rule.kept
     else free[#free + 1] = { id = id, w = IND[id] } end
   end
   apportion_into(free, target - used, "leased")
   local free_ind = 0
   for _, it in ipairs(free) do LEASED[it.id] = it.leased; free_ind = free_ind + IND[it.id] end
   local free_occ = (target - used) / free_ind
-  -- split each KCN's leased land among its projects: 0.30 ha each, the rest by capital^0.6
+  -- split each KCN's leased land among its valid projects: 0.30 ha each, the rest by size^0.6
   for _, e in ipairs(LAND) do
-    local id, rule = e[1], e[5]
+    local id = e[1]
     local ps = byzone[id] or {}
-    if not rule.drawn and #ps > 0 then
+    if #ps > 0 then
       local base = 30 * #ps
       if LEASED[id] < base then error("leased land too small for the projects in " .. id) end
-      for _, p in ipairs(ps) do p.w = (p.usd ^ 0.6) * rng:lognormal(1.0, 0.4) end
+      for _, p in ipairs(ps) do p.w = (p.size ^ 0.6) * rng:lognormal(1.0, 0.4) end
       apportion_into(ps, LEASED[id] - base, "land")
       for _, p in ipairs(ps) do p.land = p.land + 30 end
     end
@@ -599,7 +985,8 @@ do
   end
 end
 for _, p in ipairs(projects) do
-  if not p.land then p.land = draw_land_cha(p) end
+  if p.term_date then p.land = 0
+  elseif not p.land then p.land = draw_land_cha(p) end
 end
 
 ---------------------------------------------------------------------------
@@ -614,15 +1001,42 @@ end)
 local counters, rows = { hp = 0, qn = 0 }, {}
 for _, p in ipairs(projects) do
   counters[p.prov] = counters[p.prov] + 1
+  p.id = string.format("syn-%s-%04d", p.prov, counters[p.prov])
   rows[#rows + 1] = {
-    string.format("syn-%s-%04d", p.prov, counters[p.prov]), p.zone, p.investor, p.country, p.origin, p.sector,
+    p.id, p.zone, p.investor, p.country, p.origin, p.sector,
     string.format("%d", p.capital), p.currency, string.format("%d", p.disbursed), p.date, p.status,
     string.format("%d", p.employees), string.format("%d.%02d", p.land // 100, p.land % 100), p.industrial, "yes",
   }
+end
+-- events: by province, date, project, kind; ids ev-<prov>-NNNNNN
+local erows, ev = {}, {}
+for _, p in ipairs(projects) do
+  for _, e in ipairs(p.events) do ev[#ev + 1] = e end
+end
+table.sort(ev, function(a, b)
+  if a.p.prov ~= b.p.prov then return a.p.prov == "hp" end
+  if a.date ~= b.date then return a.date < b.date end
+  if a.p.id ~= b.p.id then return a.p.id < b.p.id end
+  return KIND_ORDER[a.kind] < KIND_ORDER[b.kind]
+end)
+local ecount = { hp = 0, qn = 0 }
+for _, e in ipairs(ev) do
+  local p = e.p
+  if e.date > CUTOFF then error("event after " .. CUTOFF) end
+  ecount[p.prov] = ecount[p.prov] + 1
+  local amount, currency, note = "", "", ""
+  if e.kind == "termination" then
+    note = string.format("amount empty: the registered capital at this date leaves (%d %s)", e.capital_at, p.currency)
+  else
+    amount, currency = string.format("%d", e.amount), p.currency
+    if e.kind == "share_purchase" then note = "share purchase: counted in capital attracted, not in registered capital" end
+  end
+  erows[#erows + 1] = { string.format("ev-%s-%06d", p.prov, ecount[p.prov]), p.id, e.kind, e.date, amount, currency, "yes", note }
 end
 L.write_csv(OUT .. "/projects.csv",
   { "id", "zone_id", "investor", "country", "origin", "sector", "capital", "currency", "disbursed", "license_date",
     "status", "employees", "land_ha", "industrial_production", "synthetic" }, rows)
 L.write_csv(OUT .. "/zones_synthetic_land.csv",
   { "zone_id", "industrial_land_ha", "leased_land_ha", "synthetic", "method" }, land_out)
-io.stderr:write(string.format("wrote %d projects and %d synthetic land rows to %s\n", #rows, #land_out, OUT))
+L.write_csv(OUT .. "/events.csv", { "id", "project_id", "kind", "date", "amount", "currency", "synthetic", "note" }, erows)
+io.stderr:write(string.format("wrote %d projects, %d events and %d synthetic land rows to %s\n", #rows, #erows, #land_out, OUT))

@@ -29,6 +29,7 @@ local cells = require "zonestat.cells"
 local datadir = require "zonestat.datadir"
 local mapping = require "zonestat.mapping"
 local registry = require "zonestat.registry"
+local capital = require "zonestat.capital"
 
 local NA = engine.NA
 local M = {}
@@ -71,10 +72,23 @@ local SCHEMA = {
     },
     helpers = { { "zone", "str" }, { "province", "str" } },
   },
+  events = {
+    file = "events.csv", key = "id", mapped = true,
+    columns = {
+      { "id", "str" }, { "project_id", "ref", table = "projects" },
+      { "kind", "enum", values = { "new_licence", "capital_increase", "capital_decrease", "share_purchase",
+        "termination" } },
+      { "date", "date" }, { "amount", "num", min = 0, opt = true }, { "currency", "enum", values = { "USD", "VND" }, opt = true },
+      { "synthetic", "yesno", opt = true }, { "note", "str", opt = true },
+    },
+  },
   figures = {
     file = "figures.csv",
     columns = {
-      { "entity", "entity" }, { "indicator", "str" }, { "value", "num" }, { "unit", "str" },
+      { "entity", "entity" }, { "indicator", "str" }, { "value", "num" },
+      { "qualifier", "enum", values = { "nearly", "about", "over", "at_least", "at_most" }, opt = true },
+      { "qualifier_text", "str", opt = true },
+      { "provenance", "enum", values = { "published", "derived" }, opt = true }, { "unit", "str" },
       { "as_of", "date", opt = true }, { "period", "str", opt = true }, { "definition", "str", opt = true },
       { "source_url", "str", opt = true }, { "confidence", "enum", values = { "H", "M", "L" }, opt = true },
       { "note", "str", opt = true },
@@ -84,7 +98,7 @@ local SCHEMA = {
     file = "fx.csv", key = "year", reference = true,
     columns = {
       { "year", "int", min = 1900, max = 2100 }, { "vnd_per_usd", "num", min = 1 },
-      { "kind", "enum", values = { "official_average", "derived" } },
+      { "kind", "enum", values = { "official_average", "sbv_central", "derived" } },
       { "source_url", "str", opt = true }, { "note", "str", opt = true },
     },
   },
@@ -114,9 +128,29 @@ local SCHEMA = {
       { "source_url", "str", opt = true }, { "note", "str", opt = true },
     },
   },
+  indicators = {
+    file = "indicators.csv", key = "indicator", reference = true,
+    columns = { { "indicator", "str" }, { "name_vi", "str" }, { "name_en", "str" } },
+  },
+  sectors = {
+    file = "sectors.csv", key = "sector", reference = true,
+    columns = {
+      { "sector", "str" }, { "name_vi", "str" }, { "name_en", "str" }, { "vsic_code", "str", opt = true },
+      { "vsic_level", "str", opt = true }, { "vsic_label_vi", "str", opt = true }, { "vsic_label_en", "str", opt = true },
+      { "label_status", "enum", values = { "verified", "label not verified" } }, { "source_url", "str", opt = true },
+      { "confidence", "str", opt = true }, { "note", "str", opt = true },
+    },
+  },
+  countries = {
+    file = "countries.csv", key = "country", reference = true,
+    columns = {
+      { "country", "str" }, { "iso2", "str", opt = true }, { "name_vi", "str" }, { "name_en", "str" },
+      { "source_url", "str", opt = true }, { "cldr_version", "str", opt = true }, { "note", "str", opt = true },
+    },
+  },
   sources = {
     file = "sources.csv", key = "id",
-    columns = { { "id", "str" }, { "citation", "str" } },
+    columns = { { "id", "str" }, { "citation", "str" }, { "url", "str", opt = true } },
   },
   land = {
     file = "zones_synthetic_land.csv", key = "zone_id",
@@ -127,7 +161,8 @@ local SCHEMA = {
   },
 }
 
-local ORDER = { "provinces", "zones", "projects", "figures", "fx", "groups", "fdi_rank", "land", "sources" }
+local ORDER = { "provinces", "zones", "projects", "events", "figures", "fx", "groups", "fdi_rank", "land", "sources",
+  "indicators", "sectors", "countries" }
 
 local TYPE_OF = { str = "str", enum = "str", ref = "str", province = "str", entity = "str", yesno = "str",
   num = "float", int = "int", date = "date" }
@@ -269,13 +304,14 @@ local function all_na(n)
 end
 
 -- money columns: their currency from the header's unit, the currency
--- column, or both (which must agree)
-local function money(t, problems)
+-- column, or both (which must agree); the first column's unit sets the
+-- currency, the others must agree with it
+local function money(t, problems, columns)
   local function known(x) return x ~= NA and x ~= BAD end
   local cur = t.cols.currency
   local have_currency = cur ~= nil
   cur = cur or all_na(t.n)
-  for _, col in ipairs({ "capital", "disbursed" }) do
+  for k, col in ipairs(columns) do
     local values, from_unit = t.cols[col], t.currency_of[col]
     if values then
       local without = false
@@ -286,10 +322,10 @@ local function money(t, problems)
             problems[#problems + 1] = string.format("%s: %s in %s but the currency column says %s",
               t.where(i, t.header_of[col][i]), col, u, c)
           elseif u and not c then
-            if col == "capital" then cur[i] = u
+            if k == 1 then cur[i] = u
             elseif known(cur[i]) and cur[i] ~= u then
-              problems[#problems + 1] = string.format("%s: disbursed in %s but capital in %s",
-                t.where(i, t.header_of[col][i]), u, cur[i])
+              problems[#problems + 1] = string.format("%s: %s in %s but %s in %s",
+                t.where(i, t.header_of[col][i]), col, u, columns[1], cur[i])
             end
           elseif not u and not c then
             without = true
@@ -617,7 +653,8 @@ function M.load(path, opts)
     if sources[tname] then t[tname] = read_columns(tname, sources[tname], map, problems, notes) end
   end
   local p = t.projects
-  money(p, problems)
+  money(p, problems, { "capital", "disbursed" })
+  if t.events then money(t.events, problems, { "amount" }) end
   origin_from_country(p, problems, notes)
   if not t.zones then t.zones = zones_from_projects(p, opts, problems, notes) end
   if not t.zones then return nil, problems end
@@ -629,8 +666,8 @@ function M.load(path, opts)
   project_columns(p, t.zones, problems)
 
   -- ids for references, and the province lookup
-  local ids = { zones = {}, provinces = {}, groups = {} }
-  for _, tname in ipairs({ "zones", "provinces", "groups" }) do
+  local ids = { zones = {}, provinces = {}, groups = {}, projects = {} }
+  for _, tname in ipairs({ "zones", "provinces", "groups", "projects" }) do
     if t[tname] and t[tname].cols.id then
       for i = 1, t[tname].n do
         local id = t[tname].cols.id[i]
@@ -678,31 +715,47 @@ function M.load(path, opts)
   ds.zones = ds.zones:mutate { province_id = engine.column(zprov, "str") }
   ds.zone_index = {}
   for i = 1, ds.zones:nrow() do ds.zone_index[ds.zones:get("id", i)] = i end
-  -- projects: province, year, capital in USD
-  local pprov, usd = {}, {}
+  -- projects: province and year; events (one licence per project when the registry has none)
+  local pprov = {}
   local projects = ds.projects
   for i = 1, projects:nrow() do
     local z = ds.zone_index[projects:get("zone_id", i)]
     pprov[i] = zprov[z] or NA
-    local cap, cur = projects:get("capital", i), projects:get("currency", i)
-    if cap == nil or cur == nil then
-      usd[i] = NA
-    elseif cur == "USD" then
-      usd[i] = cap
-    else
-      local year = tonumber(projects:get("license_date", i):sub(1, 4))
-      local rate = ds.rates[year]
-      if rate then
-        usd[i] = cap / rate
-      else
-        usd[i] = NA
-        ds.warnings[#ds.warnings + 1] = string.format("%s: no USD/VND rate for %d; capital_usd is NA",
-          p.where(i, p.header_of.capital and p.header_of.capital[i] or "capital"), year)
-      end
+  end
+  ds.projects = projects:mutate { province_id = engine.column(pprov, "str"), year = engine.col("license_date"):year() }
+  if not ds.events then
+    ds.events = capital.derive(ds.projects)
+    ds.events_derived = true
+    notes[#notes + 1] = p.label .. ": no events table: one new licence per project, on its licence date, for its capital"
+  else
+    local ev = t.events
+    capital.check(ds.projects, ds.events, function(i, column) return ev.where(i, ev.headers[column] or column) end,
+      problems)
+    if #problems > 0 then return nil, problems end
+    local without = ds.projects:join(ds.events:select("project_id"):distinct(), { on = { id = "project_id" },
+      how = "anti" })
+    if without:nrow() > 0 then
+      ds.events = engine.concat(ds.events, capital.derive(without))
+      notes[#notes + 1] = string.format("%s: %d project(s) without events: one new licence each, on the licence " ..
+        "date, for the capital", ev.label, without:nrow())
     end
   end
-  ds.projects = projects:mutate { province_id = engine.column(pprov, "str"), capital_usd = engine.column(usd, "float"),
-    year = engine.col("license_date"):year() }
+  local ledger, gaps = capital.ledger(ds)
+  ds.ledger, ds.rate_gaps = ledger, gaps
+  for _, g in ipairs(gaps) do ds.warnings[#ds.warnings + 1] = capital.gap_text(g) end
+  -- capital in USD and VND after all events
+  local totals = capital.totals(ds)
+  local usd, vnd = {}, {}
+  for i = 1, totals:nrow() do
+    local id = totals:get("project_id", i)
+    usd[id], vnd[id] = totals:get("usd_at", i) or NA, totals:get("vnd_at", i) or NA
+  end
+  local cu, cv = {}, {}
+  for i = 1, ds.projects:nrow() do
+    local id = ds.projects:get("id", i)
+    cu[i], cv[i] = usd[id] or NA, vnd[id] or NA
+  end
+  ds.projects = ds.projects:mutate { capital_usd = engine.column(cu, "float"), capital_vnd = engine.column(cv, "float") }
   return ds
 end
 
@@ -794,13 +847,18 @@ function Dataset:zone(q)
   return nil, "no zone named '" .. q .. "'"
 end
 
---- How to cite a source: its citation from sources.csv for ids that are
--- not web addresses, else the address itself.
-function Dataset:citation(url)
+--- How to cite a source: for an id of sources.csv its citation and its
+-- URL (nil when it was not retrieved), else the address itself.
+-- @tparam string id a source_url of the data
+-- @treturn string the citation
+-- @treturn ?string the URL, or nil when none was retrieved
+function Dataset:citation(id)
   if self.sources then
-    for row in self.sources:rows() do if row.id == url then return row.citation end end
+    for row in self.sources:rows() do
+      if row.id == id then return row.citation, row.url end
+    end
   end
-  return url
+  return id, id:find("^https?://") and id or nil
 end
 
 --- The display name of a province id (the latest row of that id).

@@ -78,6 +78,35 @@ function Expr:year() return node { op = "year", a = self } end
 function Expr:month() return node { op = "month", a = self } end
 function Expr:day() return node { op = "day", a = self } end
 
+--- The quarter of a date: 1 (January–March) to 4 (October–December).
+-- An int column; NA where the date is NA; an error naming `quarter` when the
+-- operand is not a date.
+-- @treturn Expr
+-- @usage p:mutate{q = zs.col("license_date"):quarter()}
+function Expr:quarter() return node { op = "quarter", a = self } end
+
+--- The half-year of a date: 1 (January–June) or 2 (July–December).
+-- An int column; NA where the date is NA; an error naming `half` when the
+-- operand is not a date.
+-- @treturn Expr
+function Expr:half() return node { op = "half", a = self } end
+
+--- The ISO 8601 week number of a date, 1 to 53. Weeks start on Monday and
+-- week 1 is the week with the year's first Thursday, so 29–31 December can
+-- be week 1 of the next year and 1–3 January week 52 or 53 of the previous
+-- one: pair it with `:iso_year()`, not `:year()`. An int column; NA where the
+-- date is NA; an error naming `week` when the operand is not a date.
+-- @treturn Expr
+-- @usage f:mutate{wy = zs.col("d"):iso_year(), wk = zs.col("d"):week()}  -- 2021-01-03: 2020, 53
+function Expr:week() return node { op = "week", a = self } end
+
+--- The ISO 8601 week-numbering year of a date (the year of the Thursday of
+-- its week), the year that goes with `:week()`. An int column; NA where the
+-- date is NA; an error naming `iso_year` when the operand is not a date.
+-- @treturn Expr
+-- @usage zs.col("d"):iso_year()  -- 2024-12-30 gives 2025
+function Expr:iso_year() return node { op = "iso_year", a = self } end
+
 --- The value, or `v` where it is NA (`v` a value or another expression).
 function Expr:fill_na(v)
   if v == nil or v == NA then error("fill_na: the fill value must not be NA", 2) end

@@ -21,6 +21,10 @@
 local engine = require "zonestat.engine"
 local check = require "zonestat.check"
 local dataset = require "zonestat.dataset"
+local profile = require "zonestat.profile"
+local capital = require "zonestat.capital"
+local flows = require "zonestat.flows"
+local period = require "zonestat.period"
 
 local col = engine.col
 local NA = engine.NA
@@ -28,17 +32,6 @@ local M = {}
 
 local function dataset_arg(fname, ds)
   check.arg(getmetatable(ds) == dataset.Dataset, fname, "ds", "must be a dataset (zs.dataset.load())", 1)
-end
-
---- zone ids of an entity: a province id, or a zone id with its children
-local function zone_set(ds, entity)
-  local ids, z = {}, ds.zones
-  for i = 1, z:nrow() do
-    local id, parent, prov = z:get("id", i), z:get("parent_id", i), z:get("province_id", i)
-    if entity.province and prov == entity.province then ids[#ids + 1] = id end
-    if entity.zone and (id == entity.zone or parent == entity.zone) then ids[#ids + 1] = id end
-  end
-  return ids
 end
 
 local function resolve(ds, entity)
@@ -63,30 +56,23 @@ local function resolve(ds, entity)
 end
 M.resolve = resolve
 
---- The last day of the month of a date ("2024-06-27" -> "2024-06-30").
-function M.month_end(date)
-  local y, m = date:match("^(%d%d%d%d)-(%d%d)")
-  y, m = tonumber(y), tonumber(m)
-  local days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  local d = days[m]
-  if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then d = 29 end
-  return string.format("%04d-%02d-%02d", y, m, d)
-end
-
-local function sum_of(f, name)
-  local v = f:nrow() > 0 and f:column(name):sum() or nil
-  return v or 0
-end
+--- The last day of the month of a date ("2024-06-27" -> "2024-06-30"): `zs.period.month_end`.
+M.month_end = period.month_end
 
 --- Profile of a province or zone as of a date.
+-- Every indicator is a figure with its provenance, NA where the data do not
+-- say (zonestat.profile has the rules).
 -- @param ds a Dataset
 -- @param entity a province or zone name/id, or {province = ...} / {zone = ...}
--- @tparam[opt] table opts `as_of` ("yyyy-mm-dd", default: the end of the month of the latest
---   license date),
---   `occupancy` ("all" or "operating")
--- @return a table: `entity`, `name`, `as_of`, `synthetic` (project rows are),
---   one field per indicator, and `frame` (indicator, value, unit, definition);
---   or nil and a message
+-- @tparam[opt] table opts `as_of` ("yyyy-mm-dd", default: the end of the period, else the end of
+--   the month of the latest event), `period` (a reporting period: "2024-H1", "9T/2024", ... or a
+--   zs.period table; adds `flows`), `occupancy` ("all" or "operating"), `locale` (of the frame's
+--   labels and messages; "vi")
+-- @return a table: `entity`, `name`, `as_of`, `synthetic` (project rows are), `figures`
+--   (indicator → figure), one field per indicator (its value, or `zs.NA`), and `frame`
+--   (indicator, label, value, unit, class, qualifier, coverage, reason, definition); with a
+--   period also `period`, `previous` (the same period a year earlier) and `flows` (zonestat.flows
+--   rows: period, previous, change, cumulative figures); or nil and a message
 -- @usage local p = zs.indicators.profile(ds, "Hải Phòng", {as_of = "2024-06-30"})
 function M.profile(ds, entity, opts)
   dataset_arg("profile", ds)
@@ -95,95 +81,48 @@ function M.profile(ds, entity, opts)
   if not e then return nil, "profile: " .. err end
   local basis = opts.occupancy or "all"
   if basis ~= "all" and basis ~= "operating" then error("profile: occupancy must be 'all' or 'operating'", 2) end
-  local ids = zone_set(ds, e)
-  local as_of = opts.as_of or M.month_end(ds.projects:column("license_date"):max())
+  local p, perr = M.period_of(opts)
+  if perr then return nil, "profile: " .. perr end
+  local as_of = opts.as_of or (p and p.to) or capital.data_end(ds)
   local okd = pcall(engine.column, { as_of }, "date")
   if not okd then error("profile: as_of must be a date yyyy-mm-dd", 2) end
-  local as_of_year = tonumber(as_of:sub(1, 4))
-
-  local p = ds.projects:filter(col("zone_id"):isin(ids) & col("license_date"):le(as_of))
-  local fdi = p:filter(col("origin"):eq("FDI"))
-  local dom = p:filter(col("origin"):eq("domestic"))
-  local z = ds.zones:filter(col("id"):isin(ids) & col("status"):ne("planned") &
-    (col("year_established"):is_na() | col("year_established"):le(as_of_year)))
-  local kcn = z:filter(col("kind"):eq("KCN"))
-  local land = ds.land and kcn:join(ds.land:rename { industrial_land_ha = "syn_ind", leased_land_ha = "syn_leased" }
-    :select("zone_id", "syn_ind", "syn_leased"), { on = { id = "zone_id" }, how = "left" })
-    :mutate { industrial_land_ha = col("industrial_land_ha"):fill_na(col("syn_ind")),
-      leased_land_ha = col("leased_land_ha"):fill_na(col("syn_leased")) } or kcn
-  local land_synthetic = ds.land and land:filter(col("syn_ind"):is_na():eq(false)):nrow() > 0
-  local occ_parks = land:filter(col("industrial_land_ha"):gt(0) & col("leased_land_ha"):is_na():eq(false) &
-    (basis == "all" and engine.lit(true) or col("status"):eq("operating")))
-  local occ_ids = occ_parks:column("id"):totable()
-  local in_parks = p:filter(col("zone_id"):isin(occ_ids))
-
-  local capital = sum_of(p, "capital_usd")
-  local fdi_capital = sum_of(fdi, "capital_usd")
-  local industrial = sum_of(occ_parks, "industrial_land_ha")
-  local r = {
-    entity = e.province or e.zone, name = e.name, as_of = as_of, occupancy_basis = basis,
-    synthetic = p:filter(col("synthetic"):eq("yes")):nrow() > 0, land_synthetic = land_synthetic or false,
-    projects = p:nrow(),
-    capital_usd = capital,
-    fdi_projects = fdi:nrow(), fdi_capital_usd = fdi_capital,
-    domestic_projects = dom:nrow(), domestic_capital_usd = sum_of(dom, "capital_usd"),
-    fdi_share = capital > 0 and fdi_capital / capital or NA,
-    operating_projects = p:filter(col("status"):eq("operating")):nrow(),
-    industrial_production_projects = p:filter(col("industrial_production"):eq("yes") &
-      col("status"):eq("operating")):nrow(),
-    employees = sum_of(p, "employees"),
-    projects_without_usd = p:filter(col("capital_usd"):is_na()):nrow(),
-    zones_established = z:nrow(),
-    zones_operating = z:filter(col("status"):eq("operating")):nrow(),
-    kcn_established = kcn:nrow(),
-    kcn_operating = kcn:filter(col("status"):eq("operating")):nrow(),
-    kcn_natural_area_ha = sum_of(kcn, "natural_area_ha"),
-    kcn_without_area = kcn:filter(col("natural_area_ha"):is_na()):nrow(),
-    kkt_natural_area_ha = sum_of(z:filter(col("kind"):eq("KKT")), "natural_area_ha"),
-    industrial_land_ha = industrial,
-    leased_land_ha = sum_of(occ_parks, "leased_land_ha"),
-    occupancy_parks = occ_parks:nrow(),
-  }
-  r.occupancy = industrial > 0 and r.leased_land_ha / industrial or NA
-  r.capital_per_ha = industrial > 0 and sum_of(in_parks, "capital_usd") / industrial or NA
-  r.employees_per_ha = industrial > 0 and sum_of(in_parks, "employees") / industrial or NA
-
-  local syn = r.synthetic and " [synthetic project rows]" or ""
-  local lsyn = r.land_synthetic and " [industrial/leased land partly synthetic]" or ""
-  local rows = {
-    { "projects", "count", "projects licensed by " .. as_of .. syn },
-    { "capital_usd", "USD", "registered capital, VND at the license year's average rate" .. syn },
-    { "fdi_projects", "count", "FDI projects" .. syn },
-    { "fdi_capital_usd", "USD", "FDI registered capital" .. syn },
-    { "domestic_projects", "count", "domestic projects" .. syn },
-    { "domestic_capital_usd", "USD", "domestic registered capital" .. syn },
-    { "fdi_share", "ratio", "FDI capital / all capital" .. syn },
-    { "operating_projects", "count", "projects with status operating" .. syn },
-    { "industrial_production_projects", "count", "operating industrial-production projects" .. syn },
-    { "employees", "persons", "employees of the projects" .. syn },
-    { "projects_without_usd", "count", "projects left out of USD sums (no exchange rate for their year)" },
-    { "zones_established", "count", "KKT and KCN established (or operating) by " .. as_of },
-    { "zones_operating", "count", "KKT and KCN operating" },
-    { "kcn_established", "count", "KCN established (or operating)" },
-    { "kcn_operating", "count", "KCN operating" },
-    { "kcn_natural_area_ha", "ha", "natural area of those KCN (where known)" },
-    { "kcn_without_area", "count", "established KCN whose area no source gives" },
-    { "kkt_natural_area_ha", "ha", "natural area of the KKT" },
-    { "industrial_land_ha", "ha", "industrial land of the KCN in the occupancy basis (" .. basis .. ")" .. lsyn },
-    { "leased_land_ha", "ha", "leased industrial land of those KCN" .. lsyn },
-    { "occupancy_parks", "count", "KCN with industrial and leased land known (" .. basis .. ")" },
-    { "occupancy", "ratio", "leased / industrial land over " .. basis .. " KCN with both known" .. lsyn },
-    { "capital_per_ha", "USD/ha", "capital of projects in those KCN per ha of their industrial land" .. syn .. lsyn },
-    { "employees_per_ha", "persons/ha", "employees of projects in those KCN per ha of industrial land" .. syn .. lsyn },
-  }
-  local frows = {}
-  for i, row in ipairs(rows) do
-    local v = r[row[1]]
-    frows[i] = { indicator = row[1], value = (v == NA or v == nil) and NA or v + 0.0, unit = row[2],
-      definition = row[3] }
+  local figures, info = profile.figures(ds, e, as_of, basis)
+  local r = { entity = e.province or e.zone, name = e.name, as_of = as_of, occupancy_basis = basis,
+    synthetic = info.synthetic, land_synthetic = info.land_synthetic, figures = figures,
+    occupancy_parks = info.occupancy_parks, zone_ids = info.zone_ids }
+  for key, f in pairs(figures) do
+    if f.value ~= nil then r[key] = f.value else r[key] = NA end
   end
-  r.frame = engine.from_rows(frows, { "indicator", "value", "unit", "definition" })
+  r.frame = profile.frame(figures, opts.locale or "vi", basis)
+  if p then
+    r.period, r.previous = p, period.previous_year(p)
+    r.flows, r.flows_synthetic = flows.table(ds, info.zone_ids, r.period, r.previous)
+  end
   return r
+end
+
+--- The period of `opts.period` (text such as "2024-H1" or a table from
+-- zs.period), checked against `opts.as_of`: it must end on or before it.
+-- @tparam table opts `period`, `as_of`, `locale`
+-- @return[1] ?table the period (nil when none is asked for)
+-- @return[2] nil
+-- @treturn[2] string what is wrong, in the locale
+function M.period_of(opts)
+  if opts.period == nil then return nil end
+  local p, en, vi = period.of(opts.period)
+  if not p then return nil, (opts.locale == "vi" and vi or en) end
+  if p.kind == "CUM" then
+    return nil, opts.locale == "vi" and "kỳ báo cáo phải là một khoảng thời gian (năm, 6 tháng, quý, tháng), " ..
+      "không phải lũy kế: dùng --as-of cho lũy kế" or "the period must be a span (year, half, quarter, month), " ..
+      "not a cumulative: use --as-of for that"
+  end
+  if opts.as_of and p.to > opts.as_of then
+    local function d(x) return opts.locale == "vi" and x:gsub("^(%d+)-(%d+)-(%d+)$", "%3/%2/%1") or x end
+    return nil, string.format(opts.locale == "vi" and "kỳ báo cáo %s kết thúc ngày %s, sau ngày số liệu (as-of) %s: " ..
+      "bỏ --as-of hoặc chọn ngày từ %s trở đi" or "the period %s ends on %s, after the as-of date %s: drop --as-of " ..
+      "or give a date on or after %s", opts.locale == "vi" and p.label_vi or p.label_en, d(p.to), d(opts.as_of), d(p.to))
+  end
+  return p
 end
 
 --- Growth between two values: the multiple and the compound annual rate.
@@ -219,24 +158,30 @@ end
 --- A published yearly series of one entity and indicator (flows with a
 -- one-year period), as a frame year, value, unit, source_url, with the
 -- change and percentage change from the year before.
--- @return Frame year, value, unit, change, pct, source_url, confidence
-function M.series(ds, entity, indicator)
+-- @tparam[opt] table opts `as_of`: only the figures dated by then (a year
+--   not over by `as_of` is left out)
+-- @return Frame year, value, unit, change, pct, source_url, confidence, qualifier, qualifier_text
+function M.series(ds, entity, indicator, opts)
   dataset_arg("series", ds)
+  opts = opts or {}
   if not ds.figures then return nil, "series: the dataset has no figures.csv" end
   local e, err = resolve(ds, entity)
   if not e then return nil, "series: " .. err end
-  local f = ds.figures:filter(col("entity"):eq(e.province or e.zone) & col("indicator"):eq(indicator))
+  local cond = col("entity"):eq(e.province or e.zone) & col("indicator"):eq(indicator)
+  if opts.as_of then cond = cond & col("as_of"):le(opts.as_of) end
+  local f = ds.figures:filter(cond)
   local rows, seen = {}, {}
   for row in f:rows() do
     local year = row.period and tonumber(row.period:match("^(%d%d%d%d)$"))
     if year and not seen[year] then
       seen[year] = true
       rows[#rows + 1] = { year = year, value = row.value, unit = row.unit, source_url = row.source_url or NA,
-        confidence = row.confidence or NA }
+        confidence = row.confidence or NA, qualifier = row.qualifier or NA, qualifier_text = row.qualifier_text or NA }
     end
   end
   if #rows == 0 then return nil, "series: no yearly values of '" .. indicator .. "' for " .. e.name end
-  local s = engine.from_rows(rows, { "year", "value", "unit", "source_url", "confidence" }):sort("year")
+  local s = engine.from_rows(rows, { "year", "value", "unit", "source_url", "confidence", "qualifier",
+    "qualifier_text" }):sort("year")
   return M.yoy(s, "year", "value")
 end
 
@@ -296,46 +241,39 @@ function M.streaks(ranked, opts)
 end
 
 --- Profiles side by side: one row per indicator, one column per entity,
--- plus normalized indicators (capital per project, FDI share, capital per
--- ha, occupancy) and the ratio of the first entity to the second.
+-- and the ratio of the first entity to the second (NA when either is NA).
 -- @param ds a Dataset
--- @tparam {string,...} entities province or zone names/ids
+-- @tparam {string,...} entities province or zone names/ids (two or more)
 -- @tparam[opt] table opts as profile's
--- @return Frame, and the profiles; or nil and a message
+-- @return Frame (indicator, unit, one value column per entity id, ratio), and the profiles;
+--   or nil and a message
 function M.compare(ds, entities, opts)
   dataset_arg("compare", ds)
   if type(entities) ~= "table" or #entities < 2 then error("compare: give at least two provinces or zones", 2) end
-  local profiles, names = {}, { "indicator", "unit" }
+  local profiles, names, seen = {}, { "indicator", "unit" }, {}
   for i, e in ipairs(entities) do
     local p, err = M.profile(ds, e, opts)
     if not p then return nil, err end
+    if seen[p.entity] then
+      return nil, "compare: '" .. tostring(e) .. "' is " .. p.entity .. ", named twice"
+    end
+    seen[p.entity] = true
     profiles[i] = p
     names[#names + 1] = p.entity
   end
-  for _, p in ipairs(profiles) do
-    p.capital_per_project = p.projects > 0 and p.capital_usd / p.projects or NA
-    p.fdi_capital_per_project = p.fdi_projects > 0 and p.fdi_capital_usd / p.fdi_projects or NA
-    p.operating_share = p.projects > 0 and p.operating_projects / p.projects or NA
-  end
-  local list = {
-    { "projects", "count" }, { "capital_usd", "USD" }, { "fdi_projects", "count" }, { "fdi_capital_usd", "USD" },
-    { "domestic_projects", "count" }, { "domestic_capital_usd", "USD" }, { "fdi_share", "ratio" },
-    { "operating_projects", "count" }, { "operating_share", "ratio" },
-    { "industrial_production_projects", "count" }, { "capital_per_project", "USD" },
-    { "fdi_capital_per_project", "USD" }, { "zones_established", "count" }, { "kcn_established", "count" },
-    { "kcn_operating", "count" }, { "kcn_natural_area_ha", "ha" }, { "kkt_natural_area_ha", "ha" },
-    { "occupancy", "ratio" }, { "capital_per_ha", "USD/ha" }, { "employees_per_ha", "persons/ha" },
-  }
   local rows = {}
-  for i, item in ipairs(list) do
-    local row = { indicator = item[1], unit = item[2] }
-    for _, p in ipairs(profiles) do
-      local v = p[item[1]]
-      row[p.entity] = (v == NA or v == nil) and NA or v + 0.0
+  for _, item in ipairs(profile.INDICATORS) do
+    local key = item[1]
+    if profiles[1].figures[key] or profiles[2].figures[key] then
+      local row = { indicator = key, unit = item[2] }
+      for _, p in ipairs(profiles) do
+        local f = p.figures[key]
+        row[p.entity] = (f and f.value ~= nil) and f.value + 0.0 or NA
+      end
+      local a, b = profiles[1].figures[key], profiles[2].figures[key]
+      row.ratio = (a and b and a.value and b.value and b.value ~= 0) and a.value / b.value or NA
+      rows[#rows + 1] = row
     end
-    local a, b = profiles[1][item[1]], profiles[2][item[1]]
-    row.ratio = (type(a) == "number" and type(b) == "number" and b ~= 0) and a / b or NA
-    rows[i] = row
   end
   names[#names + 1] = "ratio"
   return engine.from_rows(rows, names), profiles
@@ -377,7 +315,7 @@ function M.reconcile(ds, entity, indicator, opts)
   ref = ref or { i = f:nrow(), value = f:get("value", f:nrow()) }
   local rows = {}
   for i = 1, f:nrow() do
-    local v, a, period = f:get("value", i), f:get("as_of", i), f:get("period", i)
+    local v, a, span = f:get("value", i), f:get("as_of", i), f:get("period", i)
     local conflict, fell = false, false
     for j = 1, f:nrow() do
       local vj, aj = f:get("value", j), f:get("as_of", j)
@@ -385,7 +323,7 @@ function M.reconcile(ds, entity, indicator, opts)
         math.abs(vj - v) > tol * math.max(math.abs(v), math.abs(vj)) then
         conflict = true
       end
-      if not period and not f:get("period", j) and aj and a and aj < a and f:get("unit", j) == f:get("unit", i)
+      if not span and not f:get("period", j) and aj and a and aj < a and f:get("unit", j) == f:get("unit", i)
         and v < vj * (1 - tol) then
         fell = true
       end

@@ -10,7 +10,7 @@ local engine = require "zonestat.engine"
 --- The zone layer on the public table: name → module.
 local ZONE_LAYER = {
   units = "zonestat.units", dataset = "zonestat.dataset", indicators = "zonestat.indicators",
-  report = "zonestat.report",
+  report = "zonestat.report", chart = "zonestat.chart", period = "zonestat.period", export = "zonestat.export",
 }
 
 local zs = {}

@@ -37,12 +37,14 @@ M.TABLES = {
   zones = { "id", "name", "name_ascii", "kind", "parent_id", "parent", "province", "natural_area_ha",
     "industrial_land_ha", "leased_land_ha", "year_established", "status", "eco_status", "developer",
     "deep_water_port", "confidence", "source_url", "note", "synthetic" },
-  provinces = {}, figures = {}, fx = {}, groups = {}, fdi_rank = {}, land = {}, sources = {},
+  events = { "id", "project_id", "kind", "date", "amount", "currency", "synthetic", "note" },
+  provinces = {}, figures = {}, fx = {}, groups = {}, fdi_rank = {}, land = {}, sources = {}, indicators = {},
+  sectors = {}, countries = {},
 }
 
 --- The dimension of each column that takes a unit.
 M.DIMENSIONS = {
-  ["projects.capital"] = "money", ["projects.disbursed"] = "money", ["projects.land_ha"] = "ha",
+  ["projects.capital"] = "money", ["projects.disbursed"] = "money", ["events.amount"] = "money", ["projects.land_ha"] = "ha",
   ["projects.employees"] = "count", ["zones.natural_area_ha"] = "ha", ["zones.industrial_land_ha"] = "ha",
   ["zones.leased_land_ha"] = "ha",
 }

@@ -32,10 +32,12 @@ end
 -- of `cols` (in ascending order, NA last), cells `agg(values)`.
 -- @tparam table spec
 --   `rows` (name or names), `cols` (one name), `values` (a name; not
---   needed for agg = "count"), `agg` ("sum" by default; also count, mean,
+--   needed for agg = "count", which then counts rows, and with it counts
+--   the non-NA values), `agg` ("sum" by default; also count, mean,
 --   min, max, median, sd, var, nunique, first, last), `totals` (true adds a
 --   "Total" column and a "Total" row, each aggregated from the rows, not
---   from the cells), `fill` (value for empty cells; default NA)
+--   from the cells), `fill` (value for cells without rows; default 0 for
+--   agg = "count", NA for the others)
 -- @treturn Frame
 -- @usage p:pivot{rows = "zone_id", cols = "origin", values = "capital_usd", agg = "sum", totals = true}
 function M.pivot(f, spec)
@@ -52,7 +54,11 @@ function M.pivot(f, spec)
   end
   if not f:has(cols) then check.fail("pivot", "no column named '" .. cols .. "'") end
   if values and not f:has(values) then check.fail("pivot", "no column named '" .. values .. "'") end
-  local function cell() return (how == "count" and agg.count() or agg[how](values)):as("value") end
+  -- count: the rows of a cell, or its non-NA values when `values` is given
+  local function cell()
+    if how == "count" then return (values and agg.count(values) or agg.count()):as("value") end
+    return agg[how](values):as("value")
+  end
 
   local keys = {}
   for i, name in ipairs(rows) do keys[i] = name end
@@ -73,12 +79,15 @@ function M.pivot(f, spec)
 
   local names, columns = {}, {}
   for k, name in ipairs(rows) do names[k], columns[k] = name, row_keys:column(name) end
+  -- an empty cell: `fill`, else 0 for a count (no rows is zero rows), else NA
+  local empty = spec.fill
+  if empty == nil then empty = how == "count" and 0 or NA end
   local by_label, labels = {}, {}
   for j = 1, col_values:nrow() do
     local lab = label(col_values:get(cols, j))
     if by_label[lab] then check.fail("pivot", "two values of '" .. cols .. "' print as '" .. lab .. "'") end
     local arr = {}
-    for i = 1, nrow do arr[i] = spec.fill == nil and NA or spec.fill end
+    for i = 1, nrow do arr[i] = empty end
     by_label[lab], labels[j] = arr, lab
   end
   for i = 1, long:nrow() do

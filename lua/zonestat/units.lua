@@ -87,11 +87,25 @@ local SCALE_OUT = {
   en = { [3] = "thousand", [6] = "mn", [9] = "bn", [12] = "trn" },
 }
 local UNIT_OUT = {
-  vi = { USD = "USD", VND = "đồng", ha = "ha", ["%"] = "%", ratio = "%" },
-  en = { USD = "USD", VND = "VND", ha = "ha", ["%"] = "%", ratio = "%" },
+  vi = { USD = "USD", VND = "đồng", ha = "ha", ["%"] = "%", ratio = "%", count = "", persons = "người",
+    projects = "dự án", KCN = "KCN", zones = "khu", ["USD/ha"] = "USD/ha", ["persons/ha"] = "người/ha",
+    times = "lần", years = "năm", events = "lượt" },
+  en = { USD = "USD", VND = "VND", ha = "ha", ["%"] = "%", ratio = "%", count = "", persons = "persons",
+    projects = "projects", KCN = "KCN", zones = "zones", ["USD/ha"] = "USD/ha", ["persons/ha"] = "persons/ha",
+    times = "times", years = "years", events = "events" },
 }
+local UNIT_ONE = { en = { projects = "project", zones = "zone", persons = "person", years = "year",
+  events = "event" } } -- for exactly 1
 local GLUED = { ["%"] = true, ratio = true }            -- written without a space: "62,5%"
-local AUTO_SCALES = { VND = { 12, 9, 6 }, USD = { 9, 6 } } -- largest first; other units: none
+local AUTO_SCALES = { VND = { 12, 9, 6 }, USD = { 9, 6 }, ["USD/ha"] = { 9, 6 } } -- largest first; others: none
+-- The words of a published qualifier (figures.csv `qualifier`): the source's own word when it is one
+-- of these, else the first.
+local QUALIFIER_OUT = {
+  vi = { nearly = { "gần" }, about = { "khoảng", "xấp xỉ" }, over = { "hơn", "trên" }, at_least = { "ít nhất" },
+    at_most = { "nhiều nhất", "dưới" } },
+  en = { nearly = { "nearly", "almost" }, about = { "about", "around", "approximately" }, over = { "over", "more than" },
+    at_least = { "at least" }, at_most = { "at most", "under" } },
+}
 local FIXED_SCALES = { [1] = 0, [1e3] = 3, [1e6] = 6, [1e9] = 9, [1e12] = 12 }
 
 ----------------------------------------------------------------------------------------------------
@@ -373,6 +387,8 @@ end
 
 local FORMAT_OPTIONS = {
   locale = { is_locale, '"vi" or "en"' },
+  qualifier = { function(v) return QUALIFIER_OUT.en[v] ~= nil end, '"nearly", "about", "over", "at_least" or "at_most"' },
+  qualifier_text = { function(v) return type(v) == "string" end, "the source's word (a string)" },
   decimals = { function(v) return math.type(v) == "integer" and v >= 0 end, "a non-negative integer" },
   scale = {
     function(v) return v == "auto" or v == "none" or (type(v) == "number" and FIXED_SCALES[v] ~= nil) end,
@@ -387,11 +403,18 @@ local FORMAT_OPTIONS = {
 -- in vi; trn, bn, mn / bn, mn in en), moving up one word when rounding reaches 1000 of it
 -- (999.999.999 USD → "1 tỷ USD"); other units are not scaled unless `scale` is given.
 -- Written units: vi "USD", "đồng", "ha"; en "USD", "VND", "ha"; "%" for "%" (value in points: 5.05 →
--- "5,05%") and for "ratio" (value as a fraction: 0.625 → "62,5%"), without a space, as CLDR does.
+-- "5,05%") and for "ratio" (value as a fraction: 0.625 → "62,5%"), without a space, as CLDR does;
+-- "count" a bare number; "persons", "projects", "KCN", "zones", "times", "years", "events" (vi "lượt") with their word
+-- (vi "người", "dự án", "KCN", "khu", "lần", "năm"); "USD/ha" (scaled like USD: "8,63 triệu USD/ha")
+-- and "persons/ha". Integers are written as integers. A qualifier ("nearly", "about", "over",
+-- "at_least", "at_most", as figures.csv records them) goes first, in the source's own word when it
+-- is one of the locale's ("gần", "khoảng", "hơn", "trên"), else the locale's first word.
 -- @tparam number value a finite number in base units
--- @tparam ?string unit "USD", "VND", "ha", "%", "ratio" or nil (a bare number)
+-- @tparam ?string unit "USD", "VND", "ha", "%", "ratio", "count", "persons", "projects", "KCN",
+--   "zones", "USD/ha", "persons/ha", "times", "years", "events" or nil (a bare number)
 -- @tparam[opt] table opts `locale`: "vi" (default) or "en"; `decimals`: at most this many decimals
---   (default 2); `scale`: "auto" (default), "none", or a fixed 1, 1e3, 1e6, 1e9, 1e12
+--   (default 2); `scale`: "auto" (default), "none", or a fixed 1, 1e3, 1e6, 1e9, 1e12;
+--   `qualifier` and `qualifier_text` (the source's word)
 -- @treturn string
 -- @usage zs.units.format(18370000000, "USD")                  --> "18,37 tỷ USD"
 -- zs.units.format(18370000000, "USD", {locale = "en"})         --> "18.37 bn USD"
@@ -402,7 +425,8 @@ function units.format(value, unit, opts)
     error("units.format: value must be finite", 2)
   end
   if unit ~= nil and not UNIT_OUT.vi[unit] then
-    error("units.format: unknown unit '" .. tostring(unit) .. "' (USD, VND, ha, %, ratio or nil)", 2)
+    error("units.format: unknown unit '" .. tostring(unit) .. "' (USD, VND, ha, %, ratio, count, persons, "
+      .. "projects, KCN, zones, USD/ha, persons/ha, times, years or nil)", 2)
   end
   local o = check.options("units.format", opts, FORMAT_OPTIONS)
   local locale, decimals, scale = o.locale or "vi", o.decimals or 2, o.scale or "auto"
@@ -432,10 +456,20 @@ function units.format(value, unit, opts)
   end
 
   local sep = SEPARATORS[locale]
-  local out = { (int == "0" and frac == "") and "" or sign, group_digits(int, sep.group) }
+  local out = {}
+  if o.qualifier then
+    local words, word = QUALIFIER_OUT[locale][o.qualifier], nil
+    for _, w in ipairs(words) do
+      if o.qualifier_text and fold(normalize(o.qualifier_text)) == fold(normalize(w)) then word = w end
+    end
+    out[1] = (word or words[1]) .. " "
+  end
+  out[#out + 1] = (int == "0" and frac == "") and "" or sign
+  out[#out + 1] = group_digits(int, sep.group)
   if frac ~= "" then out[#out + 1] = sep.mark .. frac end
   if e > 0 then out[#out + 1] = " " .. SCALE_OUT[locale][e] end
-  if unit then out[#out + 1] = (GLUED[unit] and "" or " ") .. UNIT_OUT[locale][unit] end
+  local word = unit and (value == 1 and e == 0 and UNIT_ONE[locale] and UNIT_ONE[locale][unit] or UNIT_OUT[locale][unit])
+  if word and word ~= "" then out[#out + 1] = (GLUED[unit] and "" or " ") .. word end
   return table.concat(out)
 end
 
