@@ -18,7 +18,7 @@ SO   = build/zonestat/core.so
 export LUA_PATH  := lua/?.lua;lua/?/init.lua;;
 export LUA_CPATH := build/?.so;;
 
-.PHONY: all deps run test repl valgrind clean lint bench
+.PHONY: all deps run test sanitize repl valgrind clean lint bench
 
 all: $(SO)
 
@@ -40,6 +40,15 @@ run: deps all
 test: deps all
 	busted --lua=$(LUA) spec
 
+# the core built with ASan + UBSan (clang, into fuzz/out/asan) and the whole
+# spec suite under it, one busted process per spec file; a sanitizer report
+# fails the test (see fuzz/README.md).  Ends with "N passed, N failed".
+SANITIZE_PKGS = clang libclang-rt-14-dev llvm-14
+sanitize: deps all
+	@ZS_EXTRA_PKGS="$(SANITIZE_PKGS)" sh .ci/deps.sh
+	$(MAKE) -C fuzz -j2 asan
+	sh fuzz/sanitize.sh
+
 repl: all
 	$(LUA) -i -e 'zs = require "zonestat"'
 
@@ -54,7 +63,7 @@ bench: all
 	sh bench/run.sh
 
 lint:
-	luacheck lua spec bin examples bench
+	luacheck lua spec bin examples bench fuzz
 
 clean:
 	rm -rf build

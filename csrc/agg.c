@@ -20,6 +20,8 @@
  *   share        group sum / sum over all rows
  *   m2           sum of squared deviations from the group mean (the
  *                mergeable state behind var; used by cubes)
+ *   m2merge      the m2 of the union of cells given by their n, sum and m2
+ *                columns (cubes' roll-ups and merges)
  */
 #include <float.h>
 #include <math.h>
@@ -31,16 +33,17 @@
 
 typedef enum {
   OP_COUNT, OP_SUM, OP_MEAN, OP_MIN, OP_MAX, OP_VAR, OP_SD, OP_MEDIAN, OP_QUANTILE,
-  OP_NUNIQUE, OP_FIRST, OP_LAST, OP_CORR, OP_TOP, OP_SHARE, OP_M2, OP_N
+  OP_NUNIQUE, OP_FIRST, OP_LAST, OP_CORR, OP_TOP, OP_SHARE, OP_M2, OP_M2MERGE, OP_N
 } agg_op;
 
 static const char *const op_names[] = {
   "count", "sum", "mean", "min", "max", "var", "sd", "median", "quantile",
-  "nunique", "first", "last", "corr", "top", "share", "m2", NULL};
+  "nunique", "first", "last", "corr", "top", "share", "m2", "m2merge", NULL};
 
 typedef struct {
   agg_op op;
   zs_col *col, *col2;  /* col NULL: count() of rows */
+  zs_col *col3;        /* m2merge: the cells' m2 (col: n, col2: sum) */
   int cidx;            /* stack index of col's Column (for str dictionaries) */
   const char *name;
   double p;
@@ -84,6 +87,18 @@ static inline void neumaier(double *s, double *c, double v) {
   *s = t;
 }
 
+/* The value of a compensated sum (s, c).  Once s is infinite or NaN (an
+ * infinite value, or the sum overflowed) the compensation is Inf - Inf =
+ * NaN and means nothing: the sum is s, as IEEE addition gives it ({1.5,
+ * Inf}: Inf; {Inf, -Inf}: NaN).  While s is finite, c is finite too. */
+static inline double neumaier_total(double s, double c) { return isfinite(s) ? s + c : s; }
+
+/* add the compensated sum (s, c) of a part into (*ts, *tc) */
+static inline void neumaier_merge(double *ts, double *tc, double s, double c) {
+  neumaier(ts, tc, s);
+  if (isfinite(s)) neumaier(ts, tc, c);
+}
+
 /* ---- count, sum, mean, share ------------------------------------------------ */
 
 /* Per-group sums on several threads.  Results never depend on the thread
@@ -99,6 +114,7 @@ typedef struct sums_ctx {
   int32_t na_gid;      /* with codes: the group of NA; else -1 */
   int by_block;        /* key-read groups: composites made a block at a time
                           by fused_sums_body (PARTIALS only; gid NULL) */
+  int single;          /* one group of all rows (no key): gid NULL */
   const zs_col *c;    /* NULL: count rows */
   int64_t n, G;
   int plan;
@@ -122,7 +138,7 @@ static int use_segments(const zs_groups *g) { return g->order != NULL && g->ngro
  * of the accumulators stay within n/8 groups in all: the fixed count for n,
  * or for many groups the largest power of two that fits (two or more), so
  * that threads share the parts evenly.  Otherwise ranges of groups. */
-static int plan_for(int64_t n, int64_t G, int *parts) {
+static int plan_for(lua_State *L, int64_t n, int64_t G, int *parts) {
   int fixed = zs_fixed_parts(n);
   if (fixed > 1 && (int64_t)fixed * G <= n / 8) {
     *parts = fixed;
@@ -134,7 +150,7 @@ static int plan_for(int64_t n, int64_t G, int *parts) {
     *parts = p;
     return PLAN_PARTIALS;
   }
-  int t = zs_threads_for(n);
+  int t = zs_threads_for_L(L, n);
   *parts = (G >= 2 * t) ? t : 1;
   return PLAN_RANGES;
 }
@@ -142,12 +158,12 @@ static int plan_for(int64_t n, int64_t G, int *parts) {
 /* The plan of a pass over g's rows (segments when the groups' rows are
  * gathered, else plan_for), with its accumulators per part; returns the
  * number of parts. */
-static int pass_plan(const zs_groups *g, int *plan, int64_t *stride) {
+static int pass_plan(lua_State *L, const zs_groups *g, int *plan, int64_t *stride) {
   int parts;
-  *plan = plan_for(g->n, g->ngroups, &parts);
+  *plan = plan_for(L, g->n, g->ngroups, &parts);
   if (use_segments(g)) {
     *plan = PLAN_SEGMENTS;
-    parts = zs_threads_for(g->n);
+    parts = zs_threads_for_L(L, g->n);
   }
   *stride = g->ngroups + (*plan == PLAN_RANGES ? parts : 0);
   return parts;
@@ -170,12 +186,68 @@ static inline int64_t group_or_sink(const int32_t *gid, int64_t i, int64_t lo, i
   return (uint64_t)(gid[i] - lo) < (uint64_t)(hi - lo) ? gid[i] : sink;
 }
 
+/* sums_range for one group of all rows: the same additions in the same
+ * order, with the accumulators in registers (a loop through memory would
+ * wait on each store) */
+static void sums_single(sums_ctx *x, int64_t rfrom, int64_t rto, int64_t base, int part) {
+  const zs_col *c = x->c;
+  int64_t cnt = x->cnt[base];
+  if (!c) {
+    cnt += rto - rfrom;
+  } else if (c->type == ZS_FLOAT) {
+    const double *v = c->data;
+    double sum = x->fsum[base], comp = x->fcomp[base];
+    if (x->no_na) {
+      for (int64_t i = rfrom; i < rto; i++) neumaier(&sum, &comp, v[i]);
+    } else {
+      for (int64_t i = rfrom; i < rto; i++) {
+        if (isnan(v[i])) continue;
+        neumaier(&sum, &comp, v[i]);
+        cnt++;
+      }
+    }
+    x->fsum[base] = sum;
+    x->fcomp[base] = comp;
+  } else if (c->type == ZS_INT) {
+    const int64_t *v = c->data;
+    int64_t sum = x->isum64[base];
+    int ovf = 0;
+    if (x->no_na) {
+      for (int64_t i = rfrom; i < rto; i++) ovf |= __builtin_add_overflow(sum, v[i], &sum);
+    } else {
+      for (int64_t i = rfrom; i < rto; i++) {
+        if (v[i] == ZS_NA_INT) continue;
+        ovf |= __builtin_add_overflow(sum, v[i], &sum);
+        cnt++;
+      }
+    }
+    x->isum64[base] = sum;
+    if (ovf) x->overflow[part] = 1;
+  } else if (c->type == ZS_BOOL) {
+    const int8_t *v = c->data;
+    int64_t sum = x->isum64[base];
+    for (int64_t i = rfrom; i < rto; i++) {
+      if (v[i] == ZS_NA_BOOL) continue;
+      sum += v[i];
+      cnt++;
+    }
+    x->isum64[base] = sum;
+  } else {
+    for (int64_t i = rfrom; i < rto; i++) cnt += !zs_col_isna(c, i);
+  }
+  x->cnt[base] = cnt;
+}
+
 /* sums of rows [from, to) for one part; blk: the groups' composites of
  * these rows (key-read groups), else gid or the codes */
 static void sums_range(sums_ctx *x, int64_t from, int64_t to, int part, const uint32_t *blk) {
   const int32_t *gid = x->gid;
   part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
   int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
+  if (x->single) {
+    sums_single(x, rfrom, rto, base, part);
+    return;
+  }
   int64_t *cnt = x->cnt + base;
   const zs_col *c = x->c;
   /* the loops, with the group taken as it is (PARTIALS: every group is this
@@ -273,7 +345,7 @@ static void sums_seg_body(void *arg, int64_t from, int64_t to, int part) {
         neumaier(&sum, &comp, d);
         cnt++;
       }
-      x->fsum[k] = sum + comp; /* compensated already: no fcomp array */
+      x->fsum[k] = neumaier_total(sum, comp); /* compensated already: no fcomp array */
     } else if (c->type == ZS_INT) {
       const int64_t *v = c->data;
       int64_t sum = 0;
@@ -312,11 +384,13 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   x->c = c;
   x->n = g->n;
   x->G = g->ngroups;
-  int parts = pass_plan(g, &x->plan, &x->stride);
+  int parts = pass_plan(L, g, &x->plan, &x->stride);
   x->na_gid = -1;
   /* parts over rows read a str key's codes as they are, NA included, or
    * the key of key-read groups */
-  if (x->plan == PLAN_PARTIALS && g->keymap && !g->gid_ready) {
+  if (zs_group_single(g) && x->plan != PLAN_SEGMENTS) {
+    x->single = 1;
+  } else if (x->plan == PLAN_PARTIALS && g->keymap && !g->gid_ready) {
     x->by_block = 1;
   } else if (x->plan == PLAN_PARTIALS) {
     x->gid = zs_group_codes(g, &x->na_gid);
@@ -324,7 +398,7 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   if (x->plan == PLAN_SEGMENTS) {
     x->order = g->order;
     x->seg = g->seg;
-  } else if (!x->gid && !x->by_block) {
+  } else if (!x->gid && !x->by_block && !x->single) {
     x->gid = zs_group_gid(L, g);
   }
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
@@ -354,6 +428,35 @@ static int sums_prepare(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
   return parts;
 }
 
+/* Float sums that are not finite (an infinite value, or a running sum that
+ * overflowed) are made again for those groups from the values scaled by
+ * 2^-64 (exact: a power of two; only values below 2^-958 in magnitude lose
+ * digits), in row order on one thread, so that a sum is infinite only when
+ * its total is beyond the double range or a value is infinite: {1e308,
+ * 1e308, -1e308} is 1e308, {1e308, 1e308, -Inf} is -Inf, {Inf, -Inf} NaN.
+ * out[k] gets the sum (up) or the scaled sum (!up) of each group k whose
+ * cur[k] is not finite (out may be cur); the other entries are left alone. */
+#define WIDE_DOWN 0x1p-64
+#define WIDE_UP 0x1p64
+static void wide_sums(lua_State *L, zs_groups *g, const zs_col *c, int64_t G, const double *cur, double *out, int up) {
+  const int32_t *gid = zs_group_gid(L, g);
+  double *comp = zs_scratch(L, (size_t)G, sizeof(double) + 1);
+  char *redo = (char *)(comp + G);
+  for (int64_t k = 0; k < G; k++) {
+    redo[k] = !isfinite(cur[k]);
+    if (redo[k]) out[k] = comp[k] = 0;
+  }
+  const double *v = c->data;
+  for (int64_t i = 0; i < g->n; i++) {
+    int32_t k = gid[i];
+    if (redo[k] && !isnan(v[i])) neumaier(&out[k], &comp[k], v[i] * WIDE_DOWN);
+  }
+  for (int64_t k = 0; k < G; k++)
+    if (redo[k]) out[k] = neumaier_total(out[k], comp[k]) * (up ? WIDE_UP : 1);
+  zs_release_scratch_at(L, -1);
+  lua_pop(L, 1);
+}
+
 /* merge the parts of a run of sums_body (or sums_seg_body) over x */
 static void sums_finish(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x, int parts) {
   int is_float = c && c->type == ZS_FLOAT, is_int = c && (c->type == ZS_INT || c->type == ZS_BOOL);
@@ -379,13 +482,17 @@ static void sums_finish(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
       for (int64_t k = 0; k < G; k++) x->cnt[k] += x->cnt[b + k];
       if (is_float) /* part totals added in part order, compensated */
         for (int64_t k = 0; k < G; k++) {
-          neumaier(&x->fsum[k], &x->fcomp[k], x->fsum[b + k]);
-          neumaier(&x->fsum[k], &x->fcomp[k], x->fcomp[b + k]);
+          neumaier_merge(&x->fsum[k], &x->fcomp[k], x->fsum[b + k], x->fcomp[b + k]);
         }
     }
   }
   if (is_float && x->fcomp)
-    for (int64_t k = 0; k < G; k++) x->fsum[k] += x->fcomp[k];
+    for (int64_t k = 0; k < G; k++) x->fsum[k] = neumaier_total(x->fsum[k], x->fcomp[k]);
+  if (is_float) {
+    int wide = 0;
+    for (int64_t k = 0; k < G; k++) wide |= !isfinite(x->fsum[k]);
+    if (wide) wide_sums(L, g, c, G, x->fsum, x->fsum, 1); /* rare: an infinite value, or an overflow */
+  }
   if (c && c->na_state == ZS_NA_UNKNOWN && !x->no_na) { /* a by-product: all rows were counted */
     int64_t values = 0;
     for (int64_t k = 0; k < G; k++) values += x->cnt[k];
@@ -398,7 +505,7 @@ static void sums_finish(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x
  * scratch userdata holding the arrays. */
 static void group_sums(lua_State *L, zs_groups *g, const zs_col *c, sums_ctx *x) {
   int parts = sums_prepare(L, g, c, x);
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
+  zs_parallel_L(L, x->plan == PLAN_PARTIALS ? x->n : x->G, parts, x->plan == PLAN_SEGMENTS ? sums_seg_body : sums_body, x);
   sums_finish(L, g, c, x, parts);
 }
 
@@ -465,7 +572,7 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   }
   int plan;
   int64_t stride;
-  int parts = pass_plan(g, &plan, &stride);
+  int parts = pass_plan(L, g, &plan, &stride);
   if (!g->keymap && (m < 2 || plan != PLAN_PARTIALS)) return;
   int total = m + row_counts;
   sums_ctx *ctx = zs_scratch(L, (size_t)total, sizeof(sums_ctx) + sizeof(sums_ctx *));
@@ -484,9 +591,9 @@ static void fuse_sums(lua_State *L, zs_groups *g, spec *specs, int ns) {
   }
   if (plan == PLAN_PARTIALS) {
     fused_ctx f = {xs, total, xs[0]->by_block ? g : NULL};
-    zs_parallel(g->n, parts, fused_sums_body, &f);
+    zs_parallel_L(L, g->n, parts, fused_sums_body, &f);
   } else { /* ranges of groups (few rows): one pass per spec */
-    for (j = 0; j < total; j++) zs_parallel(g->ngroups, parts, sums_body, xs[j]);
+    for (j = 0; j < total; j++) zs_parallel_L(L, g->ngroups, parts, sums_body, xs[j]);
   }
   for (j = 0; j < total; j++) sums_finish(L, g, xs[j]->c, xs[j], parts);
   if (!row_counts) return;
@@ -549,10 +656,11 @@ static void sums_out(lua_State *L, int64_t G, const sums_ctx *x, zs_body body, v
   memset(&o, 0, sizeof o);
   o.x = x;
   o.out = out;
-  int parts = zs_threads_for(G);
-  zs_parallel(G, parts, body, &o);
+  if (G == 0) return; /* no groups: out may be NULL */
+  int parts = zs_threads_for_L(L, G);
+  zs_parallel_L(L, G, parts, body, &o);
   for (int p = 0; p < parts; p++)
-    if (o.overflow[p]) luaL_error(L, "integer overflow: a sum does not fit in int64");
+    if (o.overflow[p]) luaL_error(L, "integer overflow: %s sum does not fit in int64", x->single ? "the" : "a");
 }
 
 static void seg_sizes_body(void *arg, int64_t from, int64_t to, int part) {
@@ -589,28 +697,56 @@ static void k_sum(lua_State *L, zs_groups *g, const spec *s) {
   drop_scratch_under(L);
 }
 
+/* the integer nearest to sum / n (n > 0; halves away from zero): for a
+ * sum of n int64 values, within their range */
+static int64_t nearest_mean(__int128 sum, int64_t n) {
+  __int128 q = sum / n, r = sum % n;
+  if (r < 0) r = -r;
+  if (2 * r >= n) q += sum < 0 ? -1 : 1;
+  return (int64_t)q;
+}
+
 /* group means into out (NaN where no value); cnt gets counts (G entries);
- * s: the mean spec whose sums fuse_sums may have made, or NULL */
-static void group_means(lua_State *L, zs_groups *g, const spec *s, const zs_col *c, double *out, int64_t *cnt) {
+ * s: the mean spec whose sums fuse_sums may have made, or NULL; ishift (or
+ * NULL): for int columns, the integer nearest each group's mean.  A mean
+ * of finite floats is finite even when their sum overflows: such groups
+ * take their mean from the scaled sums (wide_sums). */
+static void group_means(lua_State *L, zs_groups *g, const spec *s, const zs_col *c, double *out, int64_t *cnt,
+                        int64_t *ishift) {
   int64_t G = g->ngroups;
   sums_ctx x;
   if (s) spec_sums(L, g, s, c, &x);
   else group_sums(L, g, c, &x);
+  int wide = 0;
   for (int64_t k = 0; k < G; k++) {
     cnt[k] = x.cnt[k];
-    if (!x.cnt[k]) out[k] = NAN;
-    else if (c->type == ZS_FLOAT) out[k] = x.fsum[k] / (double)x.cnt[k];
-    else out[k] = zs_mean128(x.isum[k], x.cnt[k]);
+    if (!x.cnt[k]) {
+      out[k] = NAN;
+    } else if (c->type == ZS_FLOAT) {
+      out[k] = x.fsum[k] / (double)x.cnt[k];
+      wide |= isinf(out[k]);
+    } else {
+      out[k] = zs_mean128(x.isum[k], x.cnt[k]);
+      if (ishift) ishift[k] = nearest_mean(x.isum[k], x.cnt[k]);
+    }
   }
   zs_release_scratch_at(L, -1); /* the sums: reusable at once */
   lua_pop(L, 1);
+  if (wide) {
+    double *scaled = scratch(L, (size_t)G, sizeof(double));
+    wide_sums(L, g, c, G, out, scaled, 0);
+    for (int64_t k = 0; k < G; k++)
+      if (cnt[k] && isinf(out[k])) out[k] = scaled[k] / (double)cnt[k] * WIDE_UP;
+    zs_release_scratch_at(L, -1);
+    lua_pop(L, 1);
+  }
 }
 
 static void k_mean(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
-  group_means(L, g, s, s->col, out->data, cnt);
+  group_means(L, g, s, s->col, out->data, cnt, NULL);
   drop_scratch_under(L);
 }
 
@@ -619,119 +755,258 @@ static void k_share(lua_State *L, zs_groups *g, const spec *s) {
   sums_ctx x;
   spec_sums(L, g, s, s->col, &x);
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
-  double *v = out->data;
-  for (int64_t k = 0; k < G; k++) v[k] = s->col->type == ZS_FLOAT ? x.fsum[k] : (double)x.isum[k];
-  double total = 0, comp = 0;
-  for (int64_t k = 0; k < G; k++) if (x.cnt[k]) neumaier(&total, &comp, v[k]);
-  total += comp;
+  double *v = out->data, total;
+  if (s->col->type == ZS_FLOAT) {
+    double comp = 0;
+    total = 0;
+    for (int64_t k = 0; k < G; k++) v[k] = x.fsum[k];
+    for (int64_t k = 0; k < G; k++) if (x.cnt[k]) neumaier(&total, &comp, v[k]);
+    total = neumaier_total(total, comp);
+    if (isinf(total)) { /* finite group sums whose total overflows: shares of the scaled sums */
+      double t = 0;
+      comp = 0;
+      for (int64_t k = 0; k < G; k++) {
+        v[k] *= WIDE_DOWN;
+        if (x.cnt[k]) neumaier(&t, &comp, v[k]);
+      }
+      total = neumaier_total(t, comp);
+    }
+  } else { /* int and bool: the total is exact (G < 2^31 sums below 2^94) */
+    __int128 t = 0;
+    for (int64_t k = 0; k < G; k++) {
+      v[k] = (double)x.isum[k];
+      if (x.cnt[k]) t += x.isum[k];
+    }
+    total = (double)t;
+  }
   for (int64_t k = 0; k < G; k++) v[k] = x.cnt[k] && total != 0 ? v[k] / total : NAN;
   drop_scratch_under(L);
 }
 
 /* ---- var, sd, corr: deviations from group means ---------------------------------- */
 
-/* Per group, over the rows where a (and b, if given) have values:
- *   means mode: n, Σa, Σb (compensated);
- *   deviations mode, given the means: Σda, Σda² (compensated), Σdb,
- *   Σdb², Σda·db.  Parallel under the same plans as the sums. */
-enum { M_N, M_A, M_AC, M_B, M_BC, M_AB, M_ABC, M_NF };
-#define MW 8 /* doubles per group */
+/* Per group, over the rows where a (and b, if given) have values, in one
+ * of two modes:
+ *   means: n, and Σa, Σb (floats and booleans compensated; ints exact in
+ *   128 bits, kept in the two slots of the pair);
+ *   deviations, given each group's shift (floats and booleans: the mean;
+ *   ints: the integer nearest the mean, so that da = a - shift is an exact
+ *   integer): Σda, Σdb, Σda², Σdb², Σda·db (compensated), and the smallest
+ *   and largest da and db (equal: the column is constant in the group).
+ * The sums of deviations correct the rounding of the shift: Σ(a - ā)² =
+ * Σda² − (Σda)²/n and Σ(a - ā)(b - b̄) = Σda·db − Σda·Σdb/n hold for any
+ * shift.  Parallel under the same plans as the sums, parts merged in order. */
+enum {
+  M_N,   /* means: rows; deviations: Σda */
+  M_A,   /* means: Σa; deviations: Σda² (with M_AC, its compensation) */
+  M_AC,
+  M_AMIN, M_AMAX,
+  MW1,   /* doubles per group for one column (var) */
+  M_B = MW1, /* means: Σb; deviations: Σdb² */
+  M_BC,
+  M_AB,  /* deviations: Σda·db */
+  M_ABC,
+  M_DB,  /* deviations: Σdb */
+  M_BMIN, M_BMAX,
+  MW2    /* doubles per group for two columns (corr) */
+};
 
 typedef struct {
   const int32_t *gid;
   const zs_col *a, *b;
-  const double *ma, *mb; /* deviations mode: group means */
+  int means;             /* the mode */
+  const double *ma, *mb; /* deviations: shifts of float and bool columns */
+  const int64_t *ia, *ib;/* deviations: shifts of int columns */
   const uint32_t *order;
   const uint32_t *seg;
   int64_t n, G, stride;
   int plan;
-  double *acc;           /* (parts x stride) x MW */
+  int mw;                /* doubles per group: MW1, or MW2 with b */
+  double *acc;           /* (parts x stride) x mw */
 } moments_ctx;
+
+/* an exact 128-bit sum kept in two double slots */
+static inline void add128(double *slot, int64_t v) {
+  __int128 t;
+  memcpy(&t, slot, sizeof t);
+  t += v;
+  memcpy(slot, &t, sizeof t);
+}
+
+static inline __int128 get128(const double *slot) {
+  __int128 t;
+  memcpy(&t, slot, sizeof t);
+  return t;
+}
+
+/* v - shift as a double (exact when below 2^53 in magnitude) */
+static inline double int_dev(int64_t v, int64_t shift) {
+  int64_t d;
+  if (!__builtin_sub_overflow(v, shift, &d)) return (double)d;
+  return (double)((__int128)v - shift);
+}
+
+/* value of row i of column c (is_int: an int column): 0 if NA */
+static inline __attribute__((always_inline)) int load_value(const zs_col *c, int is_int, int64_t i, int64_t *iv,
+                                                            double *fv) {
+  if (is_int) {
+    int64_t v = ((const int64_t *)c->data)[i];
+    *iv = v;
+    return v != ZS_NA_INT;
+  }
+  if (c->type == ZS_FLOAT) {
+    double v = ((const double *)c->data)[i];
+    *fv = v;
+    return !isnan(v);
+  }
+  int8_t v = ((const int8_t *)c->data)[i];
+  *fv = v;
+  return v != ZS_NA_BOOL;
+}
+
+static inline __attribute__((always_inline)) void moments_add(const moments_ctx *x, double *m, int64_t k, int means,
+                                                              int a_int, int two, int b_int, int64_t ia, double fa,
+                                                              int64_t ib, double fb) {
+  if (means) {
+    m[M_N] += 1;
+    if (a_int) add128(&m[M_A], ia);
+    else neumaier(&m[M_A], &m[M_AC], fa);
+    if (two) {
+      if (b_int) add128(&m[M_B], ib);
+      else neumaier(&m[M_B], &m[M_BC], fb);
+    }
+    return;
+  }
+  double da = a_int ? int_dev(ia, x->ia[k]) : fa - x->ma[k];
+  m[M_N] += da;
+  neumaier(&m[M_A], &m[M_AC], da * da);
+  if (da < m[M_AMIN]) m[M_AMIN] = da;
+  if (da > m[M_AMAX]) m[M_AMAX] = da;
+  if (two) {
+    double db = b_int ? int_dev(ib, x->ib[k]) : fb - x->mb[k];
+    m[M_DB] += db;
+    neumaier(&m[M_B], &m[M_BC], db * db);
+    neumaier(&m[M_AB], &m[M_ABC], da * db);
+    if (db < m[M_BMIN]) m[M_BMIN] = db;
+    if (db > m[M_BMAX]) m[M_BMAX] = db;
+  }
+}
+
+static inline __attribute__((always_inline)) void moments_rows(moments_ctx *x, int64_t from, int64_t to, int part,
+                                                               int means, int a_int, int two, int b_int) {
+  int64_t ia = 0, ib = 0;
+  double fa = 0, fb = 0;
+  const int64_t mw = two ? MW2 : MW1;
+  if (x->plan == PLAN_SEGMENTS) { /* groups [from, to), each over its own rows */
+    for (int64_t k = from; k < to; k++) {
+      double *m = x->acc + k * mw;
+      for (int64_t j = x->seg[k]; j < x->seg[k + 1]; j++) {
+        uint32_t i = x->order[j];
+        if (!load_value(x->a, a_int, i, &ia, &fa)) continue;
+        if (two && !load_value(x->b, b_int, i, &ib, &fb)) continue;
+        moments_add(x, m, k, means, a_int, two, b_int, ia, fa, ib, fb);
+      }
+    }
+    return;
+  }
+  const int32_t *gid = x->gid;
+  part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
+  int64_t lo = w.lo, hi = w.hi, base = w.base, sink = w.sink;
+  double *acc = x->acc + base * mw;
+  for (int64_t i = w.rfrom; i < w.rto; i++) {
+    if (!load_value(x->a, a_int, i, &ia, &fa)) continue;
+    if (two && !load_value(x->b, b_int, i, &ib, &fb)) continue;
+    int64_t k = gid ? group_or_sink(gid, i, lo, hi, sink) : 0;
+    moments_add(x, acc + k * mw, k < x->G ? k : 0, means, a_int, two, b_int, ia, fa, ib, fb);
+  }
+}
 
 static void moments_body(void *arg, int64_t from, int64_t to, int part) {
   moments_ctx *x = arg;
-  const int32_t *gid = x->gid;
-  part_window w = window_of(x->plan, from, to, part, x->stride, x->n, x->G);
-  int64_t lo = w.lo, hi = w.hi, rfrom = w.rfrom, rto = w.rto, base = w.base, sink = w.sink;
-  double *acc = x->acc + base * MW;
-  const double *fa = x->a->type == ZS_FLOAT ? x->a->data : NULL;
-  const double *fb = x->b && x->b->type == ZS_FLOAT ? x->b->data : NULL;
-  for (int64_t i = rfrom; i < rto; i++) {
-    double va = fa ? fa[i] : num_at(x->a, i);
-    double vb = x->b ? (fb ? fb[i] : num_at(x->b, i)) : 0;
-    if (isnan(va) || isnan(vb)) continue;
-    int64_t k = group_or_sink(gid, i, lo, hi, sink);
-    double *m = acc + k * MW;
-    if (!x->ma) { /* means */
-      m[M_N] += 1;
-      neumaier(&m[M_A], &m[M_AC], va);
-      if (x->b) neumaier(&m[M_B], &m[M_BC], vb);
-    } else {
-      int64_t kk = k < x->G ? k : 0;
-      double da = va - x->ma[kk];
-      m[M_N] += da;                       /* Σda: corrects rounding of the mean */
-      neumaier(&m[M_A], &m[M_AC], da * da);
-      if (x->b) {
-        double db = vb - x->mb[kk];
-        neumaier(&m[M_B], &m[M_BC], db * db);
-        neumaier(&m[M_AB], &m[M_ABC], da * db);
-      }
-    }
+  int ai = x->a->type == ZS_INT, two = x->b != NULL, bi = two && x->b->type == ZS_INT;
+#define MR(means, a_int, two_, b_int) moments_rows(x, from, to, part, means, a_int, two_, b_int)
+  if (x->means) {
+    if (!two) ai ? MR(1, 1, 0, 0) : MR(1, 0, 0, 0);
+    else if (ai) bi ? MR(1, 1, 1, 1) : MR(1, 1, 1, 0);
+    else bi ? MR(1, 0, 1, 1) : MR(1, 0, 1, 0);
+  } else {
+    if (!two) ai ? MR(0, 1, 0, 0) : MR(0, 0, 0, 0);
+    else if (ai) bi ? MR(0, 1, 1, 1) : MR(0, 1, 1, 0);
+    else bi ? MR(0, 0, 1, 1) : MR(0, 0, 1, 0);
   }
+#undef MR
 }
 
-/* PLAN_SEGMENTS: groups [from, to), each over its own rows */
-static void moments_seg_body(void *arg, int64_t from, int64_t to, int part) {
-  (void)part;
-  moments_ctx *x = arg;
-  for (int64_t k = from; k < to; k++) {
-    double *m = x->acc + k * MW;
-    for (int64_t j = x->seg[k]; j < x->seg[k + 1]; j++) {
-      uint32_t i = x->order[j];
-      double va = num_at(x->a, i), vb = x->b ? num_at(x->b, i) : 0;
-      if (isnan(va) || isnan(vb)) continue;
-      if (!x->ma) {
-        m[M_N] += 1;
-        neumaier(&m[M_A], &m[M_AC], va);
-        if (x->b) neumaier(&m[M_B], &m[M_BC], vb);
-      } else {
-        double da = va - x->ma[k];
-        m[M_N] += da;
-        neumaier(&m[M_A], &m[M_AC], da * da);
-        if (x->b) {
-          double db = vb - x->mb[k];
-          neumaier(&m[M_B], &m[M_BC], db * db);
-          neumaier(&m[M_AB], &m[M_ABC], da * db);
-        }
-      }
-    }
-  }
-}
-
-/* run one moments pass; the result is in the first G groups of x->acc */
+/* run one moments pass (x: a, b, the mode and the shifts set); pushes the
+ * accumulators; the result is in the first G groups of x->acc */
 static void moments(lua_State *L, zs_groups *g, moments_ctx *x) {
   x->n = g->n;
   x->G = g->ngroups;
-  int parts = pass_plan(g, &x->plan, &x->stride);
-  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(L, g);
+  int parts = pass_plan(L, g, &x->plan, &x->stride);
+  x->gid = x->plan == PLAN_SEGMENTS || zs_group_single(g) ? NULL : zs_group_gid(L, g); /* NULL: group 0 */
   x->order = g->order;
   x->seg = g->seg;
   int64_t copies = x->plan == PLAN_PARTIALS ? parts : 1;
-  size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), MW * sizeof(double));
+  int two = x->b != NULL;
+  int64_t mw = x->mw = two ? MW2 : MW1;
+  size_t entries = zs_mulsize(L, (size_t)copies, (size_t)x->stride);
+  size_t bytes = zs_mulsize(L, entries, (size_t)mw * sizeof(double));
   x->acc = zs_scratch(L, bytes, 1);
   memset(x->acc, 0, bytes);
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts,
-              x->plan == PLAN_SEGMENTS ? moments_seg_body : moments_body, x);
-  if (x->plan == PLAN_PARTIALS)
-    for (int p = 1; p < parts; p++)
-      for (int64_t k = 0; k < x->G; k++) {
-        double *d = x->acc + k * MW, *s = x->acc + ((int64_t)p * x->stride + k) * MW;
-        d[M_N] += s[M_N];
-        for (int f = M_A; f <= M_AB; f += 2) {
-          neumaier(&d[f], &d[f + 1], s[f]);
-          neumaier(&d[f], &d[f + 1], s[f + 1]);
-        }
+  if (!x->means)
+    for (size_t e = 0; e < entries; e++) {
+      double *m = x->acc + e * mw;
+      m[M_AMIN] = INFINITY;
+      m[M_AMAX] = -INFINITY;
+      if (two) {
+        m[M_BMIN] = INFINITY;
+        m[M_BMAX] = -INFINITY;
       }
+    }
+  if (x->n > 0)
+    zs_parallel_L(L, x->plan == PLAN_PARTIALS ? x->n : x->G, parts, moments_body, x);
+  if (x->plan != PLAN_PARTIALS) return;
+  int ai = x->a->type == ZS_INT, bi = two && x->b->type == ZS_INT;
+  for (int p = 1; p < parts; p++)
+    for (int64_t k = 0; k < x->G; k++) {
+      double *d = x->acc + k * mw, *s = x->acc + ((int64_t)p * x->stride + k) * mw;
+      d[M_N] += s[M_N];
+      if (x->means) {
+        if (ai) {
+          __int128 t = get128(&d[M_A]) + get128(&s[M_A]);
+          memcpy(&d[M_A], &t, sizeof t);
+        } else {
+          neumaier_merge(&d[M_A], &d[M_AC], s[M_A], s[M_AC]);
+        }
+        if (!two) {
+        } else if (bi) {
+          __int128 t = get128(&d[M_B]) + get128(&s[M_B]);
+          memcpy(&d[M_B], &t, sizeof t);
+        } else {
+          neumaier_merge(&d[M_B], &d[M_BC], s[M_B], s[M_BC]);
+        }
+        continue;
+      }
+      neumaier_merge(&d[M_A], &d[M_AC], s[M_A], s[M_AC]);
+      if (s[M_AMIN] < d[M_AMIN]) d[M_AMIN] = s[M_AMIN];
+      if (s[M_AMAX] > d[M_AMAX]) d[M_AMAX] = s[M_AMAX];
+      if (!two) continue;
+      d[M_DB] += s[M_DB];
+      neumaier_merge(&d[M_B], &d[M_BC], s[M_B], s[M_BC]);
+      neumaier_merge(&d[M_AB], &d[M_ABC], s[M_AB], s[M_ABC]);
+      if (s[M_BMIN] < d[M_BMIN]) d[M_BMIN] = s[M_BMIN];
+      if (s[M_BMAX] > d[M_BMAX]) d[M_BMAX] = s[M_BMAX];
+    }
+}
+
+/* Σ(x − x̄)² from a deviations accumulator: NaN when a value is infinite,
+ * exactly 0 when the values are all equal */
+static double dev_m2(const double *m, double n, int a) {
+  double ss = neumaier_total(m[a ? M_A : M_B], m[a ? M_AC : M_BC]), d = m[a ? M_N : M_DB];
+  double r = ss - d * d / n;
+  if (isnan(r)) return r;
+  if (m[a ? M_AMIN : M_BMIN] == m[a ? M_AMAX : M_BMAX]) return 0;
+  return r < 0 ? 0 : r;
 }
 
 /* Integer columns with values below 2^31 in magnitude: sums of values,
@@ -791,7 +1066,7 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
       int64_t va = x->a[i], vb = two ? x->b[i] : 0;
       if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
       big |= int_pair_big(va, vb);
-      int64_t k = group_or_sink(gid, i, lo, hi, sink);
+      int64_t k = gid ? group_or_sink(gid, i, lo, hi, sink) : 0;
       imoments_add(acc + k * IW, va, vb, two);
     }
   }
@@ -812,7 +1087,7 @@ static void imoments64_body(void *arg, int64_t from, int64_t to, int part) {
     if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
     big |= int_pair_big(va, vb);
     if (big) break; /* the floating-point path will do it all */
-    int64_t k = group_or_sink(gid, i, lo, hi, sink);
+    int64_t k = gid ? group_or_sink(gid, i, lo, hi, sink) : 0;
     int64_t *m = acc + k * IW;
     m[I_N]++;
     ovf |= __builtin_add_overflow(m[I_A], va, &m[I_A]);
@@ -840,7 +1115,7 @@ static int imoments64(lua_State *L, imoments_ctx *x, int parts) {
   x->acc = (__int128 *)mem;
   x->acc64 = (int64_t *)(mem + wide);
   memset(x->acc64, 0, narrow);
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments64_body, x);
+  zs_parallel_L(L, x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments64_body, x);
   int big = 0, ovf = 0;
   for (int p = 0; p < parts; p++) {
     big |= x->too_big[p];
@@ -868,8 +1143,8 @@ static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b
   x->b = b ? b->data : NULL;
   x->n = g->n;
   x->G = g->ngroups;
-  int parts = pass_plan(g, &x->plan, &x->stride);
-  x->gid = x->plan == PLAN_SEGMENTS ? NULL : zs_group_gid(L, g);
+  int parts = pass_plan(L, g, &x->plan, &x->stride);
+  x->gid = x->plan == PLAN_SEGMENTS || zs_group_single(g) ? NULL : zs_group_gid(L, g); /* NULL: group 0 */
   x->order = g->order;
   x->seg = g->seg;
   if (x->plan != PLAN_SEGMENTS) {
@@ -880,7 +1155,7 @@ static int imoments(lua_State *L, zs_groups *g, const zs_col *a, const zs_col *b
   size_t bytes = zs_mulsize(L, (size_t)(copies * x->stride), IW * sizeof(__int128));
   x->acc = zs_scratch(L, bytes, 1);
   memset(x->acc, 0, bytes);
-  zs_parallel(x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments_body, x);
+  zs_parallel_L(L, x->plan == PLAN_PARTIALS ? x->n : x->G, parts, imoments_body, x);
   for (int p = 0; p < parts; p++)
     if (x->too_big[p]) {
       lua_pop(L, 1);
@@ -915,21 +1190,24 @@ static void k_var(lua_State *L, zs_groups *g, const spec *s, int what) {
     lua_remove(L, -2);
     return;
   }
-  int64_t *cnt = scratch(L, (size_t)G, sizeof(int64_t));
+  /* floats, booleans, and ints beyond 2^31: deviations from the mean (ints:
+   * from the integer nearest it, exact) */
+  int64_t *cnt = scratch(L, (size_t)G, 2 * sizeof(int64_t));
+  int64_t *ishift = cnt + G;
+  memset(ishift, 0, (size_t)G * sizeof(int64_t));
   double *mean = scratch(L, (size_t)G, sizeof(double));
-  group_means(L, g, NULL, s->col, mean, cnt);
+  group_means(L, g, NULL, s->col, mean, cnt, ishift);
   moments_ctx x;
   memset(&x, 0, sizeof x);
   x.a = s->col;
   x.ma = mean;
+  x.ia = ishift;
   moments(L, g, &x);
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *v = out->data;
   for (int64_t k = 0; k < G; k++) {
     if (cnt[k] < (what == M2 ? 1 : 2)) { v[k] = NAN; continue; }
-    const double *m = x.acc + k * MW;
-    double m2 = m[M_A] + m[M_AC] - m[M_N] * m[M_N] / (double)cnt[k];
-    if (m2 < 0) m2 = 0;
+    double m2 = dev_m2(x.acc + k * MW1, (double)cnt[k], 1);
     v[k] = what == M2 ? m2 : m2 / (double)(cnt[k] - 1);
     if (what == SD) v[k] = sqrt(v[k]);
   }
@@ -996,10 +1274,10 @@ static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   x.G = G;
   x.c = c;
   x.rank = zs_sort_rank(L, c);
-  int parts = zs_threads_for(n);
+  int parts = zs_threads_for_L(L, n);
   if ((int64_t)parts * G > n) parts = 1;
   x.pos = scratch(L, (size_t)parts * (size_t)G, sizeof(int64_t));
-  zs_parallel(n, parts, gather_count_body, &x);
+  zs_parallel_L(L, n, parts, gather_count_body, &x);
   sg->off = scratch(L, (size_t)G + 1, sizeof(int64_t));
   int64_t at = 0;
   for (int64_t k = 0; k < G; k++) {
@@ -1012,7 +1290,7 @@ static void gather(lua_State *L, zs_groups *g, zs_col *c, segments *sg) {
   }
   sg->off[G] = at;
   sg->val = x.val = scratch(L, (size_t)at, sizeof(uint64_t));
-  zs_parallel(n, parts, gather_scatter_body, &x);
+  zs_parallel_L(L, n, parts, gather_scatter_body, &x);
   /* leave off and val on the stack; drop pos */
   zs_release_scratch_at(L, -3);
   lua_remove(L, -3);
@@ -1126,8 +1404,9 @@ static void quantile_body(void *arg, int64_t from, int64_t to, int part) {
         if (s->op == OP_MEDIAN) {
           r = (a + b) / 2;
           if (isinf(r) && !isinf(a) && !isinf(b)) r = a / 2 + b / 2; /* the sum overflowed */
-        } else {
-          r = a + frac * (b - a);
+        } else if (a != b) { /* equal: a (also when infinite) */
+          double d = b - a; /* infinite: an infinite end, or the difference overflows */
+          r = isfinite(d) ? a + frac * d : (1 - frac) * a + frac * b;
         }
       }
     }
@@ -1143,8 +1422,8 @@ static void k_quantile(lua_State *L, zs_groups *g, const spec *s) {
   gather(L, g, x.c, &x.sg);
   int keep_type = s->op == OP_QUANTILE && s->qtype == 1;
   x.out = zs_col_push(L, keep_type ? x.c->type : ZS_FLOAT, G, 0);
-  int parts = zs_threads_for(g->n);
-  zs_parallel(G, G >= parts ? parts : 1, quantile_body, &x);
+  int parts = zs_threads_for_L(L, g->n);
+  zs_parallel_L(L, G, G >= parts ? parts : 1, quantile_body, &x);
   zs_release_scratch_at(L, -2); /* the gathered values and their offsets */
   zs_release_scratch_at(L, -3);
   lua_replace(L, -3);
@@ -1215,7 +1494,7 @@ static void k_extreme(lua_State *L, zs_groups *g, const spec *s, int cidx) {
   int64_t G = g->ngroups, n = g->n;
   zs_col *c = s->col;
   if (c->type == ZS_STR && c->dict->n && !zs_dict_rank(c->dict)) luaL_error(L, "not enough memory");
-  int parts = zs_threads_for(n);
+  int parts = zs_threads_for_L(L, n);
   if ((int64_t)parts * G > n / 2) parts = 1;
   zs_col *out;
   if (c->type == ZS_STR) {
@@ -1227,7 +1506,7 @@ static void k_extreme(lua_State *L, zs_groups *g, const spec *s, int cidx) {
   }
   for (int64_t k = 0; k < G * parts; k++) zs_col_set_na(out, k);
   extreme_ctx x = {zs_group_gid(L, g), c, G, s->op == OP_MAX, out->data};
-  zs_parallel(n, parts, extreme_body, &x);
+  if (n > 0 && G > 0) zs_parallel_L(L, n, parts, extreme_body, &x); /* (no rows: the data may be NULL) */
   /* merge the parts into the first G slots, then drop the rest */
   size_t w = zs_type_width(c->type);
   for (int p = 1; p < parts; p++)
@@ -1268,7 +1547,7 @@ static void k_nunique(lua_State *L, zs_groups *g, const spec *s) {
   memset(slot, 0xff, nslots * sizeof(int64_t));
   zs_col *out = zs_col_push(L, ZS_INT, G, 0);
   int64_t *cnt = out->data;
-  memset(cnt, 0, (size_t)G * sizeof *cnt);
+  if (G > 0) memset(cnt, 0, (size_t)G * sizeof *cnt); /* (no groups: cnt may be NULL) */
   for (int64_t i = 0; i < n; i++) {
     uint64_t k = keys[i];
     if (k == UINT64_MAX) continue;
@@ -1288,6 +1567,14 @@ static void k_nunique(lua_State *L, zs_groups *g, const spec *s) {
 
 /* ---- corr ------------------------------------------------------------------------ */
 
+/* sab / √(saa·sbb) (saa, sbb > 0): one square root of the product, so that
+ * r is exactly ±1 on a line more often; √saa·√sbb when the product
+ * overflows or underflows */
+static double corr_of(double sab, double saa, double sbb) {
+  double p = saa * sbb;
+  return isfinite(p) && p >= DBL_MIN ? sab / sqrt(p) : sab / sqrt(saa) / sqrt(sbb);
+}
+
 static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
   int64_t G = g->ngroups;
   imoments_ctx ix;
@@ -1299,24 +1586,35 @@ static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
       __int128 sab = m[I_N] * m[I_AB] - m[I_A] * m[I_B];
       __int128 saa = scaled_m2(m, I_AA, I_A), sbb = scaled_m2(m, I_BB, I_B);
       if (m[I_N] < 2 || saa <= 0 || sbb <= 0) { r[k] = NAN; continue; }
-      double v = (double)sab / (sqrt((double)saa) * sqrt((double)sbb));
+      double v = corr_of((double)sab, (double)saa, (double)sbb);
       r[k] = (double)(v > 1 ? 1 : v < -1 ? -1 : v);
     }
     lua_remove(L, -2);
     return;
   }
+  /* floats, booleans, ints beyond 2^31 or mixed with floats: the pairwise
+   * means, then the deviations from them (ints: from the integer nearest
+   * the exact mean), corrected by the sums of deviations */
+  int ai = s->col->type == ZS_INT, bi = s->col2->type == ZS_INT;
   moments_ctx x;
   memset(&x, 0, sizeof x);
   x.a = s->col;
   x.b = s->col2;
+  x.means = 1;
   moments(L, g, &x); /* n, Σa, Σb */
-  double *mean = scratch(L, (size_t)G, 3 * sizeof(double));
+  double *mean = scratch(L, (size_t)G, 3 * sizeof(double) + 2 * sizeof(int64_t));
   double *mb = mean + G, *cnt = mean + 2 * G;
+  int64_t *ia = (int64_t *)(mean + 3 * G), *ib = ia + G;
   for (int64_t k = 0; k < G; k++) {
-    const double *m = x.acc + k * MW;
+    const double *m = x.acc + k * MW2;
     cnt[k] = m[M_N];
-    mean[k] = cnt[k] > 0 ? (m[M_A] + m[M_AC]) / cnt[k] : 0;
-    mb[k] = cnt[k] > 0 ? (m[M_B] + m[M_BC]) / cnt[k] : 0;
+    mean[k] = mb[k] = 0;
+    ia[k] = ib[k] = 0;
+    if (cnt[k] == 0) continue;
+    if (ai) ia[k] = nearest_mean(get128(&m[M_A]), (int64_t)cnt[k]);
+    else mean[k] = neumaier_total(m[M_A], m[M_AC]) / cnt[k];
+    if (bi) ib[k] = nearest_mean(get128(&m[M_B]), (int64_t)cnt[k]);
+    else mb[k] = neumaier_total(m[M_B], m[M_BC]) / cnt[k];
   }
   moments_ctx y;
   memset(&y, 0, sizeof y);
@@ -1324,19 +1622,73 @@ static void k_corr(lua_State *L, zs_groups *g, const spec *s) {
   y.b = s->col2;
   y.ma = mean;
   y.mb = mb;
+  y.ia = ia;
+  y.ib = ib;
   moments(L, g, &y); /* deviations */
   zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
   double *r = out->data;
   for (int64_t k = 0; k < G; k++) {
-    const double *m = y.acc + k * MW;
-    double saa = m[M_A] + m[M_AC], sbb = m[M_B] + m[M_BC], sab = m[M_AB] + m[M_ABC];
-    double den = sqrt(saa) * sqrt(sbb);
-    r[k] = cnt[k] >= 2 && den > 0 ? sab / den : NAN;
-    if (r[k] > 1) r[k] = 1;
-    if (r[k] < -1) r[k] = -1;
+    const double *m = y.acc + k * MW2;
+    r[k] = NAN;
+    if (cnt[k] < 2) continue;
+    /* a constant column (saa or sbb exactly 0), an infinite value (NaN), or
+     * deviations whose squares overflow: NA */
+    double saa = dev_m2(m, cnt[k], 1), sbb = dev_m2(m, cnt[k], 0);
+    double sab = neumaier_total(m[M_AB], m[M_ABC]) - m[M_N] * m[M_DB] / cnt[k];
+    if (!(saa > 0 && sbb > 0 && isfinite(saa) && isfinite(sbb) && isfinite(sab))) continue;
+    double v = corr_of(sab, saa, sbb);
+    r[k] = v > 1 ? 1 : v < -1 ? -1 : v;
   }
   lua_replace(L, -4);
   lua_pop(L, 2);
+}
+
+/* ---- m2merge: the m2 of a union of cells (cubes) ----------------------------------- */
+
+/* Cells, each with its count n, sum and m2, merged by Chan et al.'s
+ * formula: m2 = Σ m2ᵢ + Σ nᵢ (meanᵢ − mean)², mean = Σ sumᵢ / Σ nᵢ, over the
+ * cells with nᵢ > 0 (compensated, in row order; int sums exact).  NA when
+ * no cell has a value, or when a cell with values has no m2 or sum (an
+ * infinite value: NaN is NA, so an aggregate that skips NA would silently
+ * leave that cell out). */
+static void k_m2merge(lua_State *L, zs_groups *g, const spec *s) {
+  int64_t G = g->ngroups, n = g->n;
+  const int32_t *gid = zs_group_gid(L, g);
+  const int64_t *cn = s->col->data;
+  const zs_col *cs = s->col2, *cm = s->col3;
+  int int_sums = cs->type != ZS_FLOAT;
+  __int128 *isum = scratch(L, (size_t)G, sizeof(__int128) + 4 * sizeof(double) + sizeof(int64_t));
+  double *fsum = (double *)(isum + G), *fcomp = fsum + G, *acc = fcomp + G, *accc = acc + G;
+  int64_t *N = (int64_t *)(accc + G);
+  for (int64_t k = 0; k < G; k++) {
+    isum[k] = 0;
+    fsum[k] = fcomp[k] = acc[k] = accc[k] = 0;
+    N[k] = 0;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    int64_t c = cn[i];
+    if (c == ZS_NA_INT || c <= 0) continue;
+    int32_t k = gid[i];
+    if (__builtin_add_overflow(N[k], c, &N[k])) luaL_error(L, "integer overflow: a count does not fit in int64");
+    if (zs_col_isna(cs, i)) acc[k] = NAN; /* a cell with values and no sum */
+    else if (cs->type == ZS_INT) isum[k] += ((const int64_t *)cs->data)[i];
+    else if (cs->type == ZS_BOOL) isum[k] += ((const int8_t *)cs->data)[i];
+    else neumaier(&fsum[k], &fcomp[k], ((const double *)cs->data)[i]);
+  }
+  for (int64_t k = 0; k < G; k++) /* fsum becomes the mean */
+    fsum[k] = N[k] == 0 ? NAN : int_sums ? zs_mean128(isum[k], N[k]) : neumaier_total(fsum[k], fcomp[k]) / (double)N[k];
+  for (int64_t i = 0; i < n; i++) {
+    int64_t c = cn[i];
+    if (c == ZS_NA_INT || c <= 0) continue;
+    int32_t k = gid[i];
+    double sum = num_at(cs, i), m2 = num_at(cm, i);
+    double d = sum / (double)c - fsum[k];
+    neumaier(&acc[k], &accc[k], m2 + (double)c * d * d); /* NaN (no m2, an infinite value) stays */
+  }
+  zs_col *out = zs_col_push(L, ZS_FLOAT, G, 0);
+  double *v = out->data;
+  for (int64_t k = 0; k < G; k++) v[k] = N[k] == 0 ? NAN : neumaier_total(acc[k], accc[k]);
+  drop_scratch_under(L);
 }
 
 /* ---- top k (long format) --------------------------------------------------------------- */
@@ -1385,23 +1737,75 @@ static void top_body(void *arg, int64_t from, int64_t to, int part) {
   }
 }
 
+/* Top k by sorting, for a k that is large (the lists above would cost up
+ * to k moves a row) or large against the groups (G·k lists beyond n
+ * entries; k = math.maxinteger gives whole groups): the non-NA rows sorted
+ * by value, largest first, stably (ties in row order), then dealt to their
+ * groups, at most k each.  O(n) passes, O(n) memory.  Pushes one scratch
+ * (rows, then groups) as k_top_rows does. */
+static int64_t top_rows_sorted(lua_State *L, zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
+  int64_t G = g->ngroups, n = g->n, K = s->k;
+  const int32_t *gid = zs_group_gid(L, g);
+  uint64_t *keys = scratch(L, (size_t)n, 4 * sizeof(uint64_t));
+  int64_t *vals = (int64_t *)(keys + n), *tmpv = vals + n;
+  uint64_t *tmpk = (uint64_t *)(tmpv + n);
+  if (n > 0) zs_sort_keys(L, s->col, 1, keys); /* descending: smaller key = larger value; NA last */
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; i++)
+    if (keys[i] != UINT64_MAX) {
+      keys[m] = keys[i];
+      vals[m++] = i;
+    }
+  zs_radix_sort_pairs(keys, vals, tmpk, tmpv, m);
+  int64_t *at = scratch(L, (size_t)G + 1, 2 * sizeof(int64_t)), *taken = at + G + 1;
+  memset(at, 0, ((size_t)G + 1) * sizeof(int64_t));
+  for (int64_t j = 0; j < m; j++) at[gid[vals[j]] + 1]++;
+  int64_t total = 0;
+  for (int64_t k = 0; k < G; k++) {
+    int64_t have = at[k + 1] < K ? at[k + 1] : K;
+    at[k] = total;
+    taken[k] = 0;
+    total += have;
+  }
+  int64_t *rows = scratch(L, (size_t)total, 2 * sizeof(int64_t));
+  int64_t *grp = rows + total;
+  for (int64_t j = 0; j < m; j++) {
+    int64_t row = vals[j];
+    int32_t k = gid[row];
+    if (taken[k] < K) {
+      rows[at[k] + taken[k]] = row;
+      grp[at[k] + taken[k]++] = k;
+    }
+  }
+  lua_replace(L, -3); /* keep rows where the keys were */
+  lua_pop(L, 1);
+  *rows_out = rows;
+  *groups_out = grp;
+  return total;
+}
+
+/* the largest k for which the per-part lists of top_body are worth it */
+enum { TOP_LIST_MAX = 16 };
+
 /* Pushes an int64 scratch of rows and returns their count; groups[j] gets
  * the group of output row j. */
 static int64_t k_top_rows(lua_State *L, zs_groups *g, const spec *s, int64_t **rows_out, int64_t **groups_out) {
-  int64_t G = g->ngroups, n = g->n, K = s->k;
+  int64_t G = g->ngroups, n = g->n, K = s->k, lists_len;
+  if (K > TOP_LIST_MAX || __builtin_mul_overflow(G, K, &lists_len) || lists_len > n)
+    return top_rows_sorted(L, g, s, rows_out, groups_out);
   top_ctx x;
   x.gid = zs_group_gid(L, g);
   x.c = s->col;
   x.rank = zs_sort_rank(L, s->col);
   x.G = G;
   x.K = K;
-  int parts = zs_threads_for(n);
-  if (K == 0 || (int64_t)parts * G * K > n) parts = 1; /* the parts' lists stay within n entries */
+  int parts = zs_threads_for_L(L, n);
+  if (K == 0 || (int64_t)parts * lists_len > n) parts = 1; /* the parts' lists stay within n entries (G·K <= n) */
   size_t lists = zs_mulsize(L, zs_mulsize(L, (size_t)parts, (size_t)G), (size_t)(K ? K : 1));
   x.bkey = scratch(L, lists, sizeof(uint64_t) + sizeof(int64_t));
   x.brow = (int64_t *)(x.bkey + lists);
   x.bcnt = scratch(L, zs_mulsize(L, (size_t)parts, (size_t)G), sizeof(int64_t));
-  if (K > 0) zs_parallel(n, parts, top_body, &x);
+  if (K > 0) zs_parallel_L(L, n, parts, top_body, &x);
   else memset(x.bcnt, 0, (size_t)parts * (size_t)G * sizeof(int64_t));
   /* per group: the best K of the parts' lists, merged in part order */
   int64_t total = 0;
@@ -1447,6 +1851,10 @@ static void check_spec_types(lua_State *L, const spec *s) {
       luaL_error(L, "%s is not defined for a %s column", op_names[s->op],
                  zs_type_names[is_numeric(c) ? s->col2->type : c->type]);
     break;
+  case OP_M2MERGE:
+    if (c->type != ZS_INT || !is_numeric(s->col2) || !is_numeric(s->col3))
+      luaL_error(L, "m2merge needs an int count and numeric sum and m2 columns");
+    break;
   default: break;
   }
 }
@@ -1476,8 +1884,17 @@ static void read_spec(lua_State *L, int fidx, int idx, spec *s) {
     s->col2 = f->cols[j];
   } else if (s->op == OP_CORR) {
     luaL_error(L, "corr needs two column names");
+  } else if (s->op == OP_M2MERGE) {
+    luaL_error(L, "m2merge needs three column names");
   }
   lua_pop(L, 1);
+  if (s->op == OP_M2MERGE) {
+    if (lua_getfield(L, idx, "col3") != LUA_TSTRING) luaL_error(L, "m2merge needs three column names");
+    int j = zs_frame_find(L, fidx, lua_tostring(L, -1));
+    if (j < 0) luaL_error(L, "%s: no column named '%s'", op_names[s->op], lua_tostring(L, -1));
+    s->col3 = f->cols[j];
+    lua_pop(L, 1);
+  }
   lua_getfield(L, idx, "p");
   s->p = luaL_optnumber(L, -1, 0.5);
   lua_pop(L, 1);
@@ -1503,6 +1920,7 @@ static void run_spec(lua_State *L, zs_groups *g, const spec *s, int fidx) {
   case OP_VAR: k_var(L, g, s, VAR); break;
   case OP_SD: k_var(L, g, s, SD); break;
   case OP_M2: k_var(L, g, s, M2); break;
+  case OP_M2MERGE: k_m2merge(L, g, s); break;
   case OP_MEDIAN: case OP_QUANTILE: k_quantile(L, g, s); break;
   case OP_NUNIQUE: k_nunique(L, g, s); break;
   case OP_CORR: k_corr(L, g, s); break;
@@ -1528,6 +1946,40 @@ static int groups_release(lua_State *L) {
   lua_pushvalue(L, 1);
   lua_call(L, 1, 0);
   return 0;
+}
+
+/* c:sum(), c:mean(), c:var(), c:sd() of the Column at cidx: the kernels of
+ * group_agg over one group of all rows (so the same number as f:agg(zs.sum
+ * ...) and friends, with no group ids made).  Pushes the value, nil when
+ * there is none. */
+void zs_agg_column(lua_State *L, int cidx, const char *op) {
+  cidx = lua_absindex(L, cidx);
+  zs_col *c = zs_col_check(L, cidx);
+  spec s;
+  memset(&s, 0, sizeof s);
+  s.op = OP_N;
+  for (int i = 0; op_names[i]; i++)
+    if (strcmp(op_names[i], op) == 0) s.op = (agg_op)i;
+  s.col = c;
+  s.name = op;
+  s.k = 1;
+  s.p = 0.5;
+  s.qtype = 7;
+  if (s.op != OP_SUM && s.op != OP_MEAN && s.op != OP_VAR && s.op != OP_SD)
+    luaL_error(L, "zs_agg_column: no such aggregate '%s'", op);
+  check_spec_types(L, &s);
+  int top = lua_gettop(L);
+  zs_groups *g = zs_group_rows(L, NULL, 0, c->n, 1, 0);
+  switch (s.op) {
+  case OP_SUM: k_sum(L, g, &s); break;
+  case OP_MEAN: k_mean(L, g, &s); break;
+  case OP_VAR: k_var(L, g, &s, VAR); break;
+  default: k_var(L, g, &s, SD); break;
+  }
+  zs_col_push_value(L, zs_col_check(L, -1), 0);
+  lua_replace(L, top + 1);
+  zs_release_scratch(L, top + 2);
+  lua_settop(L, top + 1);
 }
 
 /* core.group_agg(f, {key, ...}, sort, {spec, ...}) -> frame: the keys, then

@@ -59,11 +59,9 @@ zs_builder *zs_builder_push(lua_State *L, int fixed, const zs_textfmt *fmt) {
   b->fixed = fixed;
   b->fmt = fmt ? *fmt : zs_textfmt_default;
   b->integral = 1;
-  if (luaL_newmetatable(L, BUILDER)) {
+  if (zs_newmetatable(L, BUILDER)) {
     lua_pushcfunction(L, builder_gc);
     lua_setfield(L, -2, "__gc");
-    lua_pushliteral(L, "zonestat.Builder");
-    lua_setfield(L, -2, "__metatable");
   }
   lua_setmetatable(L, -2);
   lua_Alloc alloc;
@@ -248,7 +246,7 @@ zs_col *zs_builder_finish(lua_State *L, int bidx) {
     default: ((int32_t *)c->data)[i] = kind == K_TEXT ? (int32_t)v : as_text(L, b, kind, v); break;
     }
   }
-  if (t == ZS_STR) {
+  if (t == ZS_STR && b->dict_ready) {
     /* the column takes the builder's dictionary */
     zs_dict *d = c->dict;
     zs_dict_release(d);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "zs.h"
+#include "group.h"
 
 /* ---- construction and access --------------------------------------------- */
 
@@ -154,7 +155,7 @@ void zs_col_sort_dict(lua_State *L, int idx) {
     if (zs_dict_intern_h(nd, s, len, d->hash[order[r]]) < 0) luaL_error(L, "not enough memory");
   }
   recode_ctx x = {c->data, rank};
-  zs_parallel(c->n, zs_threads_for(c->n), recode_body, &x);
+  zs_parallel_L(L, c->n, zs_threads_for_L(L, c->n), recode_body, &x);
   if (!zs_dict_rank(nd) && nd->n) luaL_error(L, "not enough memory");
   c->dict = nd;
   lua_setiuservalue(L, idx, 1); /* the old dictionary goes with the garbage */
@@ -393,136 +394,27 @@ static int l_count(lua_State *L) {
   return 1;
 }
 
-static void check_numeric(lua_State *L, const zs_col *c, const char *op) {
-  if (c->type != ZS_INT && c->type != ZS_FLOAT && c->type != ZS_BOOL)
-    luaL_error(L, "%s is not defined for a %s column", op, zs_type_names[c->type]);
-}
-
-/* Neumaier's compensated sum of the non-NA values; returns the count */
-static int64_t float_sum(const double *x, int64_t n, double *out) {
-  double s = 0.0, comp = 0.0;
-  int64_t k = 0;
-  for (int64_t i = 0; i < n; i++) {
-    double v = x[i];
-    if (isnan(v)) continue;
-    double t = s + v;
-    if (fabs(s) >= fabs(v)) comp += (s - t) + v;
-    else comp += (v - t) + s;
-    s = t;
-    k++;
-  }
-  *out = s + comp;
-  return k;
-}
-
-/* exact sum of an int column (NA skipped), raising on int64 overflow */
-static int64_t int_sum(lua_State *L, const int64_t *x, int64_t n, int64_t *count) {
-  int64_t s = 0, k = 0;
-  for (int64_t i = 0; i < n; i++) {
-    if (x[i] == ZS_NA_INT) continue;
-    if (__builtin_add_overflow(s, x[i], &s) || s == ZS_NA_INT)
-      luaL_error(L, "integer overflow: the sum does not fit in int64");
-    k++;
-  }
-  *count = k;
-  return s;
-}
-
+/* sum, mean, var and sd are those of f:agg (agg.c), over one group of
+ * all rows: one implementation of each (exact int sums in 128 bits that
+ * raise only when the total does not fit, compensated float sums, the same
+ * variance), so a Column and a one-column frame always agree. */
 static int l_sum(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  check_numeric(L, c, "sum");
-  int64_t k = 0;
-  if (c->type == ZS_FLOAT) {
-    double s;
-    k = float_sum(c->data, c->n, &s);
-    if (k) lua_pushnumber(L, s); else lua_pushnil(L);
-  } else if (c->type == ZS_INT) {
-    int64_t s = int_sum(L, c->data, c->n, &k);
-    if (k) lua_pushinteger(L, s); else lua_pushnil(L);
-  } else {
-    const int8_t *b = c->data;
-    int64_t s = 0;
-    for (int64_t i = 0; i < c->n; i++) if (b[i] != ZS_NA_BOOL) { s += b[i]; k++; }
-    if (k) lua_pushinteger(L, s); else lua_pushnil(L);
-  }
+  zs_agg_column(L, 1, "sum");
   return 1;
 }
 
 static int l_mean(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  check_numeric(L, c, "mean");
-  int64_t k = 0;
-  double mean = 0;
-  if (c->type == ZS_FLOAT) {
-    double s;
-    k = float_sum(c->data, c->n, &s);
-    mean = s / (double)k;
-  } else if (c->type == ZS_INT) {
-    __int128 s = 0;
-    const int64_t *x = c->data;
-    for (int64_t i = 0; i < c->n; i++) if (x[i] != ZS_NA_INT) { s += x[i]; k++; }
-    mean = k ? zs_mean128(s, k) : 0;
-  } else {
-    const int8_t *b = c->data;
-    int64_t s = 0;
-    for (int64_t i = 0; i < c->n; i++) if (b[i] != ZS_NA_BOOL) { s += b[i]; k++; }
-    mean = (double)s / (double)k;
-  }
-  if (k) lua_pushnumber(L, mean); else lua_pushnil(L);
+  zs_agg_column(L, 1, "mean");
   return 1;
 }
 
-/* sample variance (n - 1) of the non-NA values by two passes: the mean
- * from a compensated sum, then the compensated sum of squared deviations
- * (corrected by the sum of deviations); n < 2 gives NaN */
-static double col_var(const zs_col *c, int64_t *count) {
-  int64_t n = c->n, k = 0;
-  double mean;
-  if (c->type == ZS_FLOAT) {
-    double s;
-    k = float_sum(c->data, n, &s);
-    mean = s / (double)k;
-  } else {
-    __int128 s = 0;
-    for (int64_t i = 0; i < n; i++) {
-      if (zs_col_isna(c, i)) continue;
-      s += c->type == ZS_INT ? ((int64_t *)c->data)[i] : ((int8_t *)c->data)[i];
-      k++;
-    }
-    mean = zs_mean128(s, k ? k : 1);
-  }
-  *count = k;
-  if (k < 2) return NAN;
-  double ss = 0, ssc = 0, d = 0;
-  for (int64_t i = 0; i < n; i++) {
-    if (zs_col_isna(c, i)) continue;
-    double x = c->type == ZS_FLOAT ? ((double *)c->data)[i]
-             : c->type == ZS_INT ? (double)((int64_t *)c->data)[i] : ((int8_t *)c->data)[i];
-    double dev = x - mean;
-    d += dev;
-    double sq = dev * dev, t = ss + sq;
-    ssc += fabs(ss) >= sq ? (ss - t) + sq : (sq - t) + ss;
-    ss = t;
-  }
-  ss += ssc;
-  return (ss - d * d / (double)k) / (double)(k - 1);
-}
-
 static int l_var(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  check_numeric(L, c, "var");
-  int64_t k;
-  double v = col_var(c, &k);
-  if (k < 2) lua_pushnil(L); else lua_pushnumber(L, v);
+  zs_agg_column(L, 1, "var");
   return 1;
 }
 
 static int l_sd(lua_State *L) {
-  zs_col *c = zs_col_check(L, 1);
-  check_numeric(L, c, "sd");
-  int64_t k;
-  double v = col_var(c, &k);
-  if (k < 2) lua_pushnil(L); else lua_pushnumber(L, sqrt(v));
+  zs_agg_column(L, 1, "sd");
   return 1;
 }
 
@@ -810,7 +702,7 @@ void zs_column_open(lua_State *L) {
     {"var", l_var}, {"sd", l_sd},
     {"count", l_count}, {"na_count", l_na_count}, {"totable", l_totable},
     {"type", l_type}, {"get", l_get}, {NULL, NULL}};
-  luaL_newmetatable(L, ZS_COLUMN);
+  zs_newmetatable(L, ZS_COLUMN); /* sealed: Lua code cannot reach __gc */
   lua_pushcfunction(L, col_gc);
   lua_setfield(L, -2, "__gc");
   lua_pushcfunction(L, l_len);

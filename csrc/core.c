@@ -1,26 +1,19 @@
 /* core.c: luaopen_zonestat_core, the module's only exported symbol.  Each
  * area registers its functions into the module table (zonestat.core, the
  * engine's internal layer; the public API is built in Lua). */
-#include <unistd.h>
-
 #include "zs.h"
 
 /* core.set_threads(n) -> previous value; n = 0 means one per core */
 static int l_set_threads(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
   luaL_argcheck(L, n >= 0 && n <= 1024, 1, "thread count must be between 0 and 1024");
-  int old = zs_nthreads;
-  if (n == 0) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    n = cpus > 0 ? cpus : 1;
-  }
-  zs_nthreads = (int)n;
-  lua_pushinteger(L, old);
+  lua_pushinteger(L, zs_set_threads(L, (int)n));
   return 1;
 }
 
+/* core.get_threads() -> this state's thread count */
 static int l_get_threads(lua_State *L) {
-  lua_pushinteger(L, zs_nthreads);
+  lua_pushinteger(L, zs_threads(L));
   return 1;
 }
 
@@ -28,6 +21,8 @@ static int l_get_threads(lua_State *L) {
  * metatables into the registry; none calls another while opening, so the
  * order below is only the order of the layers, lowest first:
  *   mem     the allocator, scratch and the big-block cache every area uses
+ *   par     the state's thread count (per state, like mem's cache: nothing
+ *           in the core is process-wide but constant tables)
  *   util    type names and the NA sentinel (read by column.c's builders)
  *   column  the Column metatable (frame.c checks columns against it)
  *   frame   the Frame metatable (every verb checks frames against it)
@@ -37,10 +32,9 @@ static int l_get_threads(lua_State *L) {
  * The Lua side (lua/zonestat/frame.lua) sets the methods of both classes. */
 LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
   luaL_checkversion(L);
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  zs_nthreads = cpus > 0 ? (int)cpus : 1;
   lua_newtable(L);
   zs_mem_open(L);
+  zs_par_open(L);
   zs_util_open(L);
   zs_column_open(L);
   zs_frame_open(L);

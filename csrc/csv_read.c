@@ -13,8 +13,18 @@
  * number conventions of the options (decimal, thousands); see
  * zs_infer_text() and the README.
  *
- * Speed: the text is memory-mapped and parsed in place; columns are written
- * straight into their final buffers (no per-cell Lua values).  Large inputs
+ * Input: a file is read with read() (pread, on several threads) into an
+ * anonymous buffer that the reader userdata owns, never memory-mapped: a
+ * file truncated by another process while it is parsed would kill the
+ * process with SIGBUS through a mapping, while a read simply comes up short
+ * and the parse returns nil, "path: the file changed while it was read".
+ * The pages the parse has passed are given back (MADV_DONTNEED) every 64 MB
+ * so that the peak memory stays near the size of the columns, and read
+ * again (checking that the file has not changed) when an error message or
+ * a second pass needs them.
+ *
+ * Speed: the text is parsed in place; columns are written straight into
+ * their final buffers (no per-cell Lua values).  Large inputs
  * are split at a line break into one chunk per thread; each chunk is parsed
  * on the assumption that it starts a record, which is checked afterwards
  * (the previous chunk must end exactly there), falling back to one thread
@@ -79,6 +89,7 @@ typedef struct {
 
 typedef struct {
   const char *start, *end; /* records start in [start, end) */
+  char *rel_from, *rel_to; /* pages given back (MADV_DONTNEED), read again on demand */
   const char *stop;        /* where the parse stopped */
   int64_t row0;            /* first row slot (upper bound of rows before) */
   int64_t nrows;           /* records parsed */
@@ -95,8 +106,12 @@ typedef struct {
   const char *text;   /* UTF-8 text (after BOM) */
   size_t len;
   const char *name;   /* for messages: path or <string> */
-  void *map;          /* mmap'd file */
-  size_t map_len;
+  char *buf;          /* the file's bytes: an anonymous mapping (munmap) */
+  size_t buf_len;     /* its mapped size */
+  size_t file_len;    /* the bytes read into it */
+  int fd;             /* the file, kept open to read again (-1: none) */
+  struct stat st0;    /* what the file was when it was read */
+  int keep_text;      /* a column needs pass 2: stop giving pages back (atomic) */
   char *owned;        /* transcoded or read() buffer (malloc) */
   /* options */
   char sep, quote, comment;
@@ -152,7 +167,8 @@ static int reader_gc(lua_State *L) {
   free(R->base); R->base = NULL;
   free(R->needs_pass2); R->needs_pass2 = NULL;
   free(R->types); R->types = NULL;
-  if (R->map) { munmap(R->map, R->map_len); R->map = NULL; }
+  if (R->buf) { munmap(R->buf, R->buf_len); R->buf = NULL; }
+  if (R->fd >= 0) { close(R->fd); R->fd = -1; }
   free(R->owned); R->owned = NULL;
   return 0;
 }
@@ -160,7 +176,8 @@ static int reader_gc(lua_State *L) {
 static reader *reader_push(lua_State *L) {
   reader *R = lua_newuserdatauv(L, sizeof *R, 1);
   memset(R, 0, sizeof *R);
-  if (luaL_newmetatable(L, READER)) {
+  R->fd = -1;
+  if (zs_newmetatable(L, READER)) {
     lua_pushcfunction(L, reader_gc);
     lua_setfield(L, -2, "__gc");
   }
@@ -505,21 +522,30 @@ static int store_field(const reader *R, chunk *ch, int k, int64_t row, const fie
     }
   }
   cs->to_str = 1;
+  /* pass 2 re-reads the text: keep what is still in memory */
+  __atomic_store_n((int *)&R->keep_text, 1, __ATOMIC_RELAXED);
   return 0;
 }
 
 /* ---- parsing a chunk ------------------------------------------------------------- */
 
-/* Give back the pages of a memory-mapped file that the parse has passed:
- * they are clean copies of the file, re-read from the page cache if an
+/* Give back the pages of the file's buffer that the parse has passed, every
+ * RELEASE_STEP bytes: restore_text() reads them again from the file if an
  * error message or a second pass needs them.  Keeps the peak memory near
- * the size of the columns rather than columns + file. */
+ * the size of the columns rather than columns + file.  Queued strings point
+ * into the text: they are interned first.  -1 on out-of-memory. */
 #define RELEASE_STEP ((size_t)64 << 20)
-static void release_text(const reader *R, const char **released, const char *upto) {
-  if (!R->map || upto - *released < (ptrdiff_t)RELEASE_STEP) return;
+static int release_text(const reader *R, chunk *ch, const char **released, const char *upto) {
+  if (!R->buf || upto - *released < (ptrdiff_t)RELEASE_STEP) return 0;
+  if (__atomic_load_n(&R->keep_text, __ATOMIC_RELAXED)) return 0;
+  if (flush_all_strings(R, ch) < 0) return -1;
   uintptr_t page = 4096, a = ((uintptr_t)*released + page - 1) & ~(page - 1), b = (uintptr_t)upto & ~(page - 1);
-  if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+  if (b > a && madvise((void *)a, b - a, MADV_DONTNEED) == 0) {
+    if (!ch->rel_from) ch->rel_from = (char *)a;
+    ch->rel_to = (char *)b;
+  }
   *released = upto;
+  return 0;
 }
 
 static void parse_chunk(const reader *R, chunk *ch) {
@@ -530,7 +556,7 @@ static void parse_chunk(const reader *R, chunk *ch) {
   for (;;) {
     if (R->max_records >= 0 && row >= R->max_records) break;
     p = skip_blank(R, p, end);
-    if ((row & 0xFFFF) == 0) release_text(R, &released, p);
+    if ((row & 0xFFFF) == 0 && release_text(R, ch, &released, p) < 0) break;
     if (p >= stop_at || p >= end) break;
     if (row >= ch->max_rows) {
       if (R->max_records >= 0) break;
@@ -681,8 +707,97 @@ static const char *decode_input(lua_State *L, reader *R, const char *raw, size_t
   return NULL;
 }
 
+/* Read [from, to) of the file into R->buf at the same offsets, on up to
+ * `threads` threads; 0, or an errno (ESTALE: the file ended early). */
+typedef struct {
+  int fd;
+  char *buf;
+  size_t from, to;
+  int err;
+} readpart;
+
+static void *read_part(void *arg) {
+  readpart *p = arg;
+  size_t off = p->from;
+  while (off < p->to) {
+    ssize_t r = pread(p->fd, p->buf + off, p->to - off, (off_t)off);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      p->err = errno;
+      return NULL;
+    }
+    if (r == 0) {
+      p->err = ESTALE; /* shorter than it was: truncated meanwhile */
+      return NULL;
+    }
+    off += (size_t)r;
+  }
+  return NULL;
+}
+
+#define READ_PART_MIN ((size_t)8 << 20)
+static int read_range(const reader *R, int threads, size_t from, size_t to) {
+  if (to <= from) return 0;
+  size_t len = to - from;
+  if ((size_t)threads > len / READ_PART_MIN) threads = (int)(len / READ_PART_MIN);
+  if (threads > MAX_CHUNKS) threads = MAX_CHUNKS;
+  if (threads < 1) threads = 1;
+  readpart parts[MAX_CHUNKS];
+  pthread_t tid[MAX_CHUNKS];
+  int started[MAX_CHUNKS] = {0};
+  size_t step = (len / (size_t)threads + 4095) & ~(size_t)4095;
+  for (int t = 0; t < threads; t++) {
+    size_t a = from + step * (size_t)t, b = a + step;
+    parts[t] = (readpart){R->fd, R->buf, a < to ? a : to, b < to && t + 1 < threads ? b : to, 0};
+  }
+  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tid[t], NULL, read_part, &parts[t]) == 0;
+  read_part(&parts[0]);
+  int err = parts[0].err;
+  for (int t = 1; t < threads; t++) {
+    if (started[t]) pthread_join(tid[t], NULL);
+    else read_part(&parts[t]);
+    if (!err) err = parts[t].err;
+  }
+  return err;
+}
+
+/* the file is still what it was when first read (size, time, identity) */
+static int unchanged(const reader *R) {
+  struct stat st;
+  if (fstat(R->fd, &st) != 0) return 0;
+  return st.st_size == R->st0.st_size && st.st_ino == R->st0.st_ino && st.st_dev == R->st0.st_dev &&
+         st.st_mtim.tv_sec == R->st0.st_mtim.tv_sec && st.st_mtim.tv_nsec == R->st0.st_mtim.tv_nsec;
+}
+
+static const char *push_changed(lua_State *L, const reader *R) {
+  return lua_pushfstring(L, "%s: the file changed while it was read (another process wrote to it): read it again "
+                            "once it is complete",
+                         R->name);
+}
+
+/* Read again the pages that the parse gave back (release_text); NULL, or an
+ * error message (pushed).  Main thread, no parse running. */
+static const char *restore_text(lua_State *L, reader *R, int threads) {
+  int any = 0, err = 0;
+  chunk *lists[2] = {R->chunks, &R->pass2};
+  int counts[2] = {R->nchunks, 1};
+  for (int l = 0; l < 2; l++) {
+    for (int c = 0; c < counts[l] && lists[l]; c++) {
+      chunk *ch = &lists[l][c];
+      if (!ch->rel_from) continue;
+      any = 1;
+      if (!err) err = read_range(R, threads, (size_t)(ch->rel_from - R->buf), (size_t)(ch->rel_to - R->buf));
+      ch->rel_from = ch->rel_to = NULL;
+    }
+  }
+  if (!any) return NULL;
+  if (err == ESTALE || (!err && !unchanged(R))) return push_changed(L, R);
+  if (err) return lua_pushfstring(L, "%s: %s", R->name, strerror(err));
+  return NULL;
+}
+
 static const char *open_file(lua_State *L, reader *R, const char *path, const char *encoding) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return lua_pushfstring(L, "%s: %s", path, strerror(errno));
   struct stat st;
   if (fstat(fd, &st) < 0) {
@@ -694,36 +809,44 @@ static const char *open_file(lua_State *L, reader *R, const char *path, const ch
     close(fd);
     return lua_pushfstring(L, "%s: %s", path, strerror(EISDIR));
   }
+  /* O_NONBLOCK kept open() of a FIFO without a writer from hanging; reads
+   * block as usual */
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   const char *raw = "";
   size_t len = 0;
   if (S_ISREG(st.st_mode) && st.st_size > 0) { /* (size 0 may be a /proc file: read it) */
+    R->fd = fd;
+    R->st0 = st;
     len = (size_t)st.st_size;
-    if (len > 0) {
-      void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (m == MAP_FAILED) {
-        int e = errno;
-        close(fd);
-        return lua_pushfstring(L, "%s: %s", path, strerror(e));
-      }
-      madvise(m, len, MADV_WILLNEED);
-      R->map = m;
-      R->map_len = len;
-      raw = m;
-    }
+    size_t mapped = (len + 4095) & ~(size_t)4095;
+    void *m = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return lua_pushfstring(L, "%s: not enough memory (%I bytes)", path, (lua_Integer)len);
+    R->buf = m;
+    R->buf_len = mapped;
+    R->file_len = len;
+    int err = read_range(R, zs_nthreads, 0, len);
+    if (err == ESTALE || (!err && !unchanged(R))) return push_changed(L, R);
+    if (err) return lua_pushfstring(L, "%s: %s", path, strerror(err));
+    raw = R->buf;
   } else {
     char *buf = NULL;
     int e = read_all(fd, &buf, &len);
-    if (e) {
-      close(fd);
-      return lua_pushfstring(L, "%s: %s", path, strerror(e));
-    }
+    close(fd);
+    if (e) return lua_pushfstring(L, "%s: %s", path, strerror(e));
     R->owned = buf;
     raw = buf;
   }
-  close(fd);
   char *prev_owned = R->owned;
   const char *msg = decode_input(L, R, raw, len, encoding);
   if (R->owned != prev_owned) free(prev_owned); /* transcoded from a read() buffer */
+  if (R->buf && R->owned) {
+    /* transcoded: the file's bytes are not needed any more */
+    munmap(R->buf, R->buf_len);
+    R->buf = NULL;
+    close(R->fd);
+    R->fd = -1;
+  }
   return msg;
 }
 
@@ -780,6 +903,8 @@ static void read_options(lua_State *L, reader *R, int opts) {
   R->strict = zs_opt_bool(L, opts, "strict", 1);
   R->pad = zs_opt_bool(L, opts, "pad", 0);
   if (R->sep == R->quote) luaL_error(L, "options 'sep' and 'quote' must differ");
+  if (R->comment && (R->comment == R->sep || R->comment == R->quote))
+    luaL_error(L, "option 'comment' ('%c') must differ from 'sep' and 'quote'", R->comment);
   R->fmt = zs_textfmt_default;
   if (lua_getfield(L, opts, "decimal") != LUA_TNIL) {
     const char *d = lua_tostring(L, -1);
@@ -1000,7 +1125,7 @@ static void record_na(const reader *R, zs_col *col, int k) {
 
 /* ---- the parse ----------------------------------------------------------------------- */
 
-static int nthreads_for(size_t bytes, int requested) {
+static int nthreads_for(lua_State *L, size_t bytes, int requested) {
   int t = requested > 0 ? requested : zs_nthreads;
   if ((size_t)t > bytes / MIN_CHUNK_BYTES) t = (int)(bytes / MIN_CHUNK_BYTES);
   if (t > MAX_CHUNKS) t = MAX_CHUNKS;
@@ -1043,7 +1168,13 @@ static void run_chunks(const reader *R, chunk *chunks, int n) {
   }
 }
 
-static int fail_at(lua_State *L, const reader *R, const char *at, const char *msg) {
+static int fail(lua_State *L, const char *msg);
+
+/* nil, "name:line:col: msg" (the line counted from the start of the text:
+ * the pages given back are read again first) */
+static int fail_at(lua_State *L, reader *R, const char *at, const char *msg) {
+  const char *changed = restore_text(L, R, zs_nthreads);
+  if (changed) return fail(L, changed);
   push_where(L, R, at);
   const char *where = lua_tostring(L, -1);
   lua_pushnil(L);
@@ -1206,7 +1337,7 @@ static int parse(lua_State *L, reader *R) {
     if (!ok || opt_threads < 1) luaL_error(L, "option 'threads' must be a positive integer");
   }
   lua_pop(L, 1);
-  int nthreads = R->max_records >= 0 ? 1 : nthreads_for((size_t)(end - body), (int)opt_threads);
+  int nthreads = R->max_records >= 0 ? 1 : nthreads_for(L, (size_t)(end - body), (int)opt_threads);
   int nchunks = plan_chunks(L, R, body, end, nthreads);
   int64_t capacity = 0;
   for (int c = 0; c < nchunks; c++) capacity += R->chunks[c].max_rows;
@@ -1221,9 +1352,16 @@ static int parse(lua_State *L, reader *R) {
   run_chunks(R, R->chunks, nchunks);
   for (int c = 0; c < R->nchunks; c++) {
     chunk *ch = &R->chunks[c];
-    if (ch->err_at) return fail_at(L, R, ch->err_at, ch->err);
-    if (c + 1 < R->nchunks && ch->stop != R->chunks[c + 1].start) {
+    const char *next = c + 1 < R->nchunks ? R->chunks[c + 1].start : NULL;
+    /* chunk c began a record (chunk 0 does, and each next one was checked
+     * to begin where the previous ended): an error before its end is the
+     * file's; past it (the chunk ran into the next one's text, which that
+     * one may have given back) only a parse on one thread can tell */
+    if (ch->err_at && (!next || ch->err_at < next)) return fail_at(L, R, ch->err_at, ch->err);
+    if (next && (ch->stop != next || ch->err_at)) {
       /* a split fell inside a quoted field: parse again on one thread */
+      const char *changed = restore_text(L, R, zs_nthreads);
+      if (changed) return fail(L, changed);
       drop_chunks(R);
       plan_chunks(L, R, body, end, 1);
       run_chunks(R, R->chunks, 1);
@@ -1260,6 +1398,8 @@ static int parse(lua_State *L, reader *R) {
     R->fixed = fixed2;
     free(saved);
     setup_chunk(L, R, ch);
+    const char *changed = restore_text(L, R, zs_nthreads);
+    if (changed) return fail(L, changed);
     parse_chunk(R, ch);
     if (ch->err_at) return fail_at(L, R, ch->err_at, ch->err);
   }

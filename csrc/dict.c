@@ -214,7 +214,7 @@ static int dict_gc(lua_State *L) {
 zs_dict *zs_dict_push(lua_State *L) {
   zs_dict *d = lua_newuserdatauv(L, sizeof *d, 0);
   memset(d, 0, sizeof *d); /* released state until initialized */
-  if (luaL_newmetatable(L, ZS_DICT)) {
+  if (zs_newmetatable(L, ZS_DICT)) {
     lua_pushcfunction(L, dict_gc);
     lua_setfield(L, -2, "__gc");
   }

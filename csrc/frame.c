@@ -10,7 +10,29 @@
 
 #include "zs.h"
 
-zs_frame *zs_frame_check(lua_State *L, int idx) { return luaL_checkudata(L, idx, ZS_FRAME); }
+/* more columns than this cannot be on the Lua stack at once anyway */
+#define MAX_COLUMNS ((lua_Unsigned)1 << 24)
+
+int zs_col_usable(const zs_col *c) {
+  if (c->n > 0 && c->data == NULL) return 0;
+  if (c->type == ZS_STR && (c->dict == NULL || (c->n > 0 && c->dict->alloc == NULL))) return 0;
+  return 1;
+}
+
+/* A frame's columns are alive as long as it is (user value 2), so its
+ * column pointers stay valid; but a column's __gc can still have run (a
+ * finalizer of the user's that uses a frame collected in the same cycle, or
+ * debug.getmetatable): then the column is empty, and the frame would read
+ * past it.  Such a frame raises instead. */
+zs_frame *zs_frame_check(lua_State *L, int idx) {
+  zs_frame *f = luaL_checkudata(L, idx, ZS_FRAME);
+  for (int j = 0; j < f->ncol; j++) {
+    const zs_col *c = f->cols[j];
+    if (c->n != f->nrow || !zs_col_usable(c))
+      luaL_argerror(L, idx, "frame used after its columns were finalized (from a __gc metamethod?)");
+  }
+  return f;
+}
 
 /* Pops name1, col1, ..., nameN, colN (N = ncol) and pushes a frame; nrow
  * is used when there are no columns. */
@@ -95,8 +117,10 @@ static int l_frame_from(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_Integer nrow = luaL_optinteger(L, 3, 0);
   luaL_argcheck(L, nrow >= 0, 3, "row count must not be negative");
-  int ncol = (int)lua_rawlen(L, 1);
-  if ((int)lua_rawlen(L, 2) != ncol) luaL_error(L, "%d names for %d columns", ncol, (int)lua_rawlen(L, 2));
+  lua_Unsigned nnames = lua_rawlen(L, 1), ncols = lua_rawlen(L, 2);
+  if (nnames > MAX_COLUMNS || ncols > MAX_COLUMNS) luaL_error(L, "too many columns");
+  int ncol = (int)nnames;
+  if ((int)ncols != ncol) luaL_error(L, "%d names for %d columns", ncol, (int)ncols);
   luaL_checkstack(L, 2 * ncol + 8, "too many columns");
   lua_settop(L, 2);
   for (int j = 1; j <= ncol; j++) {
@@ -300,6 +324,7 @@ static uint64_t elem_bits(const zs_col *c, int64_t i) {
 static int l_distinct_rows(lua_State *L) {
   zs_frame *f = zs_frame_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  if (lua_rawlen(L, 2) > MAX_COLUMNS) luaL_argerror(L, 2, "too many key columns");
   int nk = (int)lua_rawlen(L, 2);
   zs_col **keys = lua_newuserdatauv(L, sizeof(zs_col *) * (size_t)(nk ? nk : 1), 0);
   for (int k = 0; k < nk; k++) {
@@ -388,7 +413,7 @@ static void copy_into(lua_State *L, zs_col *r, int64_t at, const zs_col *c) {
  * (union, in order of first appearance; missing ones are NA) */
 static int l_concat(lua_State *L) {
   int nf = lua_gettop(L);
-  if (nf == 0) luaL_error(L, "concat needs at least one frame");
+  if (nf == 0) luaL_error(L, "needs at least one frame");
   int64_t total = 0;
   for (int a = 1; a <= nf; a++) {
     zs_frame *f = zs_frame_check(L, a);
@@ -478,7 +503,7 @@ void zs_frame_open(lua_State *L) {
   static const luaL_Reg accessors[] = {
     {"nrow", l_nrow}, {"ncol", l_ncol}, {"names", l_names}, {"types", l_types},
     {"column", l_column}, {"has", l_has}, {"get", l_get}, {NULL, NULL}};
-  luaL_newmetatable(L, ZS_FRAME);
+  zs_newmetatable(L, ZS_FRAME);
   lua_pushcfunction(L, l_len);
   lua_setfield(L, -2, "__len");
   lua_pop(L, 1);

@@ -52,7 +52,7 @@ static int groups_gc(lua_State *L) {
 static zs_groups *groups_push(lua_State *L, int64_t n) {
   zs_groups *g = lua_newuserdatauv(L, sizeof *g, 1);
   memset(g, 0, sizeof *g);
-  if (luaL_newmetatable(L, ZS_GROUPS)) {
+  if (zs_newmetatable(L, ZS_GROUPS)) {
     lua_pushcfunction(L, groups_gc);
     lua_setfield(L, -2, "__gc");
   }
@@ -299,9 +299,9 @@ static void compose_body(void *arg, int64_t from, int64_t to, int part) {
   else compose_uint32_t(x, from, to);
 }
 
-static void compose(const zs_groups *g, int packed, void *out, int wide) {
+static void compose(lua_State *L, const zs_groups *g, int packed, void *out, int wide) {
   compose_ctx x = {g->enc, g->nk, packed, out, wide, 0};
-  zs_parallel(g->n, zs_threads_for(g->n), compose_body, &x);
+  zs_parallel_L(L, g->n, zs_threads_for_L(L, g->n), compose_body, &x);
 }
 
 void zs_group_block_codes(const zs_groups *g, int64_t from, int64_t to, uint32_t *out) {
@@ -413,8 +413,8 @@ static int group_by_codes(lua_State *L, zs_groups *g) {
   } else {
     x.used = zs_scratch(L, (size_t)nd, 1);
     memset(x.used, 0, (size_t)nd);
-    int parts = zs_threads_for(n);
-    zs_parallel(n, parts, used_codes_body, &x);
+    int parts = zs_threads_for_L(L, n);
+    zs_parallel_L(L, n, parts, used_codes_body, &x);
     for (int p = 0; p < parts; p++) has_na |= x.na[p];
     while (ng < nd && x.used[ng]) ng++;
     for (int64_t c = ng; c < nd && ok; c++) ok = !x.used[c];
@@ -450,7 +450,7 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
   int64_t ng = 0;
   direct_ctx x = {{g->enc, g->nk, 0, gid, 0, 0}, map, gid};
   if (sort) {
-    zs_parallel(n, zs_threads_for(n), compose_mark_body, &x);
+    zs_parallel_L(L, n, zs_threads_for_L(L, n), compose_mark_body, &x);
     uint64_t last = 0; /* the largest value present */
     for (uint64_t p = 0; p < P; p++)
       if (map[p] >= 0) {
@@ -465,11 +465,11 @@ static void group_direct(lua_State *L, zs_groups *g, uint64_t P, int sort) {
     } else {
       for (uint64_t p = 0; p < P; p++)
         if (map[p] >= 0) g->gkey[map[p]] = p;
-      zs_parallel(n, zs_threads_for(n), remap_body, &x);
+      zs_parallel_L(L, n, zs_threads_for_L(L, n), remap_body, &x);
     }
   } else {
     uint32_t *key = zs_scratch(L, (size_t)n, sizeof(uint32_t));
-    compose(g, 0, key, 0);
+    compose(L, g, 0, key, 0);
     set_groups(L, g, n);
     need_first(L, g);
     for (int64_t i = 0; i < n; i++) {
@@ -623,10 +623,10 @@ static void radix_sort_rows(lua_State *L, uint64_t *key, uint32_t *row, uint64_t
     lsd_range(key, row, tk, tr, n, bits);
     return;
   }
-  int shift = bits - DIGIT, parts = zs_threads_for(n);
+  int shift = bits - DIGIT, parts = zs_threads_for_L(L, n);
   int64_t *pos = zs_scratch(L, (size_t)parts * NB, sizeof(int64_t));
   msd_ctx m = {key, row, tk, tr, shift, pos};
-  zs_parallel(n, parts, msd_count_body, &m);
+  zs_parallel_L(L, n, parts, msd_count_body, &m);
   int64_t start[NB + 1], at = 0;
   for (int b = 0; b < NB; b++) {
     start[b] = at;
@@ -637,10 +637,10 @@ static void radix_sort_rows(lua_State *L, uint64_t *key, uint32_t *row, uint64_t
     }
   }
   start[NB] = at;
-  zs_parallel(n, parts, msd_scatter_body, &m);
+  zs_parallel_L(L, n, parts, msd_scatter_body, &m);
   lua_pop(L, 1);
   buckets_ctx x = {key, tk, row, tr, start, shift};
-  zs_parallel(NB, zs_threads_for(n), buckets_body, &x);
+  zs_parallel_L(L, NB, zs_threads_for_L(L, n), buckets_body, &x);
 }
 
 typedef struct {
@@ -688,17 +688,20 @@ static void keymap_body(void *arg, int64_t from, int64_t to, int part) {
 
 const int32_t *zs_group_gid(lua_State *L, zs_groups *g) {
   if (!g->gid_ready) need_gid(L, g);
-  if (!g->gid_ready && g->keymap) { /* key-read groups: composites, then their groups */
-    compose(g, 0, g->gid, 0);
-    zs_parallel(g->n, zs_threads_for(g->n), keymap_body, g);
+  if (!g->gid_ready && g->nk == 0) { /* one group of all rows */
+    if (g->n) memset(g->gid, 0, (size_t)g->n * sizeof(int32_t));
+    g->gid_ready = 1;
+  } else if (!g->gid_ready && g->keymap) { /* key-read groups: composites, then their groups */
+    compose(L, g, 0, g->gid, 0);
+    zs_parallel_L(L, g->n, zs_threads_for_L(L, g->n), keymap_body, g);
     g->gid_ready = 1;
   } else if (!g->gid_ready && g->codes) {
     na_codes_ctx y = {g->codes, g->gid, g->codes_na};
-    zs_parallel(g->n, zs_threads_for(g->n), codes_with_na_body, &y);
+    zs_parallel_L(L, g->n, zs_threads_for_L(L, g->n), codes_with_na_body, &y);
     g->gid_ready = 1;
   } else if (!g->gid_ready) {
     gid_ctx x = {g};
-    zs_parallel(g->ngroups, zs_threads_for(g->n), gid_body, &x);
+    zs_parallel_L(L, g->ngroups, zs_threads_for_L(L, g->n), gid_body, &x);
     g->gid_ready = 1;
   }
   return g->gid;
@@ -724,12 +727,12 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   uint32_t *row = g->order;
   uint64_t *tk = zs_scratch(L, (size_t)n, sizeof(uint64_t) + sizeof(uint32_t));
   uint32_t *tr = (uint32_t *)(tk + n);
-  zs_parallel(n, zs_threads_for(n), row_numbers_body, row); /* fresh pages: touched on all cores */
+  zs_parallel_L(L, n, zs_threads_for_L(L, n), row_numbers_body, row); /* fresh pages: touched on all cores */
   radix_sort_rows(L, keys, row, tk, tr, n, bits);
   /* runs of equal keys, found in parallel: count per part, then fill */
   runs_ctx rc = {keys, row, NULL, NULL, {0}};
-  int parts = zs_threads_for(n);
-  zs_parallel(n, parts, runs_count_body, &rc);
+  int parts = zs_threads_for_L(L, n);
+  zs_parallel_L(L, n, parts, runs_count_body, &rc);
   int64_t ng = 0;
   for (int p = 0; p < parts; p++) {
     int64_t c = rc.count[p];
@@ -742,7 +745,7 @@ static void group_sorted(lua_State *L, zs_groups *g, uint64_t *keys, int bits) {
   g->seg = zs_realloc(L, NULL, 0, g->seg_bytes);
   rc.gkey = g->gkey;
   rc.seg = g->seg;
-  zs_parallel(n, parts, runs_fill_body, &rc);
+  zs_parallel_L(L, n, parts, runs_fill_body, &rc);
   g->gid_ready = 0; /* the groups' rows are in order/seg; gid and first on demand */
   g->seg[ng] = (uint32_t)n;
   zs_release_scratch_at(L, -1); /* the sort's buffers, reusable at once */
@@ -812,9 +815,8 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   g->enc = zs_scratch(L, (size_t)nk + 1, sizeof(zs_keyenc));
   anchor(L, gidx);
   g->decodable = 1;
-  if (nk == 0) { /* one group of all rows */
-    need_gid(L, g);
-    memset(g->gid, 0, (size_t)n * sizeof(int32_t));
+  if (nk == 0) { /* one group of all rows; its gid (zeros) is made when asked */
+    g->gid_ready = 0;
     set_groups(L, g, 1);
     need_first(L, g);
     g->first[0] = 0;
@@ -843,9 +845,9 @@ zs_groups *zs_group_rows(lua_State *L, zs_col **cols, int nk, int64_t n, int sor
   uint64_t *keys = zs_scratch(L, (size_t)n, sizeof(uint64_t));
   if (bits <= 64) {
     g->packed = 1;
-    compose(g, 1, keys, 1);
+    compose(L, g, 1, keys, 1);
   } else if (fits) {
-    compose(g, 0, keys, 1);
+    compose(L, g, 0, keys, 1);
     bits = 64;
   } else {
     /* too wide for one number: fold the keys pairwise into dense ranks */
@@ -973,7 +975,7 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx) {
     }
     uint64_t mask = e->bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << e->bits) - 1);
     decode_ctx x = {g, e, inv, out, shift, div, mask};
-    zs_parallel(G, zs_threads_for(G), decode_body, &x);
+    zs_parallel_L(L, G, zs_threads_for_L(L, G), decode_body, &x);
     if (inv) lua_remove(L, -2);
   }
 }

@@ -72,9 +72,13 @@ void zs_group_block_codes(const zs_groups *g, int64_t from, int64_t to, uint32_t
  * composite order, so still sorted).  Returns the new number of groups. */
 int64_t zs_group_keep_codes(lua_State *L, zs_groups *g, const int64_t *rows);
 
-/* the group of each row (filled on first use when grouping sorted rows or
- * by the codes of a key with NA) */
+/* the group of each row (filled on first use when grouping sorted rows, by
+ * the codes of a key with NA, or with no key) */
 const int32_t *zs_group_gid(lua_State *L, zs_groups *g);
+
+/* Grouped by no key: one group of all rows (kernels that run over rows
+ * need no gid then: every row is in group 0). */
+static inline int zs_group_single(const zs_groups *g) { return g->nk == 0; }
 
 /* Before gid is filled from a key's codes: those codes (NA negative, in
  * group *na), for kernels that can map NA themselves; else NULL. */
@@ -90,5 +94,10 @@ void zs_group_key_columns(lua_State *L, zs_groups *g, const int *colidx);
 /* free the groups' composite keys now (after zs_group_key_columns: the
  * aggregates do not need them), so that their pages are reused at once */
 void zs_group_drop_keys(lua_State *L, zs_groups *g);
+
+/* c:sum(), c:mean(), c:var(), c:sd() (op "sum", "mean", "var", "sd") of
+ * the Column at cidx, by the kernels of f:agg (agg.c): pushes the value, or
+ * nil when there is none */
+void zs_agg_column(lua_State *L, int cidx, const char *op);
 
 #endif

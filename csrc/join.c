@@ -5,7 +5,9 @@
  * pairs come in left-row order, and for one left row in right-row order;
  * a full join appends the unmatched right rows in their order.  NA keys
  * never match.  Keys compare by value: str keys of different dictionaries
- * by their text, int with float numerically. */
+ * by their text, int with float exactly (a float key matches an int key
+ * only when it is that integer: 2^53 never matches 2^53 + 1, and a float
+ * that is not an integer in int64's range matches no int). */
 #include <math.h>
 #include <string.h>
 
@@ -13,20 +15,15 @@
 
 typedef struct {
   zs_col *l, *r;
-  int as_float;         /* int and float keys: compare as doubles */
+  int mixed;            /* int and float keys: the float side as an exact int64 */
   int32_t *rcode;       /* str: right code -> left code (-1: absent from left) */
 } keypair;
 
 /* hashable bits of element i of column c on `side` (NULL-free: NA checked first) */
 static inline uint64_t key_bits(const keypair *k, int right, int64_t i) {
   const zs_col *c = right ? k->r : k->l;
-  if (k->as_float) {
-    double v = c->type == ZS_FLOAT ? ((double *)c->data)[i] : (double)((int64_t *)c->data)[i];
-    if (v == 0) v = 0.0;
-    uint64_t b;
-    memcpy(&b, &v, 8);
-    return b;
-  }
+  if (k->mixed && c->type == ZS_FLOAT) /* an integer: unmatchable() checked it */
+    return (uint64_t)(int64_t)((double *)c->data)[i];
   switch (c->type) {
   case ZS_BOOL: return (uint64_t)((int8_t *)c->data)[i];
   case ZS_INT: return (uint64_t)((int64_t *)c->data)[i];
@@ -50,6 +47,10 @@ static int unmatchable(const keypair *keys, int nk, int right, int64_t i) {
   for (int k = 0; k < nk; k++) {
     const zs_col *c = right ? keys[k].r : keys[k].l;
     if (zs_col_isna(c, i)) return 1;
+    if (keys[k].mixed && c->type == ZS_FLOAT) {
+      double v = ((double *)c->data)[i];
+      if (!(v >= -0x1p63 && v < 0x1p63) || trunc(v) != v) return 1; /* equals no int64 */
+    }
     if (right && c->type == ZS_STR && keys[k].rcode[((int32_t *)c->data)[i]] < 0) return 1;
   }
   return 0;
@@ -99,7 +100,7 @@ static int l_join_rows(lua_State *L) {
     kp->r = rf->cols[rj];
     zs_type lt = kp->l->type, rt = kp->r->type;
     if (lt != rt) {
-      if ((lt == ZS_INT || lt == ZS_FLOAT) && (rt == ZS_INT || rt == ZS_FLOAT)) kp->as_float = 1;
+      if ((lt == ZS_INT || lt == ZS_FLOAT) && (rt == ZS_INT || rt == ZS_FLOAT)) kp->mixed = 1;
       else luaL_error(L, "join: key '%s' is %s on the left but '%s' is %s on the right", ln, zs_type_names[lt], rn, zs_type_names[rt]);
     }
     lua_pop(L, 2);

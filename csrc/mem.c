@@ -8,11 +8,12 @@
  * first write to a fresh page costs a page fault and zeroing (about 0.7 s
  * per GB on the development VM, more than most queries), and analyses
  * allocate the same sizes over and over.  The cache holds at most
- * ZS_CACHE_MAX bytes and is released when the state closes.
+ * ZS_CACHE_MAX bytes and is released when the state closes; it belongs to
+ * one Lua state (see memstate), as does the account below.
  *
  * Neither kind counts in collectgarbage("count"), so zs_gc_hint asks for a
- * full collection whenever the core's live memory has doubled since the
- * last one: garbage frames are freed in time. */
+ * full collection whenever the core's live memory (in this state) has
+ * doubled since the last one: garbage frames are freed in time. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <stdlib.h>
@@ -27,9 +28,34 @@
 #define ZS_CACHE_MAX ((size_t)1 << 31)
 #define EXTERNAL_SLACK ((size_t)64 << 20)
 
-/* bytes the core holds, and what it held after the last full collection it
- * asked for (one account for the process) */
-static size_t external_live, external_base;
+/* Everything here is per Lua state: the account of the core's bytes and
+ * the cache of big blocks live in one userdata in the state's registry
+ * (no process-wide variable, so two states, on two threads or one, never
+ * share or race on them; a state is used by one thread at a time, so no
+ * lock is needed).  The userdata's __gc, run when the state closes,
+ * releases the cache and marks it closed: blocks freed by finalizers that
+ * run after it are unmapped at once. */
+typedef struct {
+  size_t live, base; /* bytes the core holds; what it held after the last full collection it asked for */
+  struct {
+    void *p;
+    size_t size; /* mapped bytes */
+  } cache[ZS_CACHE_SLOTS];
+  size_t cache_bytes;
+  int closed;
+} memstate;
+
+static int memstate_key; /* registry key (its address) */
+
+/* the state's memstate, or NULL (only when the stack is full: then big
+ * blocks bypass the cache and are not counted) */
+static memstate *get_memstate(lua_State *L) {
+  if (!lua_checkstack(L, 1)) return NULL;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &memstate_key);
+  memstate *m = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return m;
+}
 
 /* ---- big blocks --------------------------------------------------------------- */
 
@@ -38,21 +64,21 @@ static size_t page_round(size_t n) {
   return (n + page - 1) & ~(page - 1);
 }
 
-static struct {
-  void *p;
-  size_t size; /* mapped bytes */
-} cache[ZS_CACHE_SLOTS];
-static size_t cache_bytes;
-
-static void cache_put(void *p, size_t mapped);
+static void cache_put(memstate *m, void *p, size_t mapped);
 
 /* take cached block i out of the cache */
-static void *cache_take(int i, size_t *size) {
-  void *p = cache[i].p;
-  *size = cache[i].size;
-  cache_bytes -= cache[i].size;
-  cache[i].p = NULL;
+static void *cache_take(memstate *m, int i, size_t *size) {
+  void *p = m->cache[i].p;
+  *size = m->cache[i].size;
+  m->cache_bytes -= m->cache[i].size;
+  m->cache[i].p = NULL;
   return p;
+}
+
+static void cache_release(memstate *m) {
+  for (int i = 0; i < ZS_CACHE_SLOTS; i++)
+    if (m->cache[i].p) { munmap(m->cache[i].p, m->cache[i].size); m->cache[i].p = NULL; }
+  m->cache_bytes = 0;
 }
 
 /* A mapping of at least n bytes (n a multiple of the page size); NULL on
@@ -60,29 +86,29 @@ static void *cache_take(int i, size_t *size) {
  * this order: the smallest cached block that holds n bytes (with its tail
  * split off and kept as a block of its own when that is big); the biggest
  * smaller block, grown in place or moved by mremap (only the added pages
- * are fresh); a fresh mapping. */
-static void *big_map(size_t n, size_t *mapped) {
+ * are fresh); a fresh mapping.  m may be NULL (no cache). */
+static void *big_map(memstate *m, size_t n, size_t *mapped) {
   int fit = -1, smaller = -1;
-  for (int i = 0; i < ZS_CACHE_SLOTS; i++) {
-    if (!cache[i].p) continue;
-    size_t sz = cache[i].size;
-    if (sz >= n && (fit < 0 || sz < cache[fit].size)) fit = i;
-    if (sz < n && (smaller < 0 || sz > cache[smaller].size)) smaller = i;
+  for (int i = 0; m && i < ZS_CACHE_SLOTS; i++) {
+    if (!m->cache[i].p) continue;
+    size_t sz = m->cache[i].size;
+    if (sz >= n && (fit < 0 || sz < m->cache[fit].size)) fit = i;
+    if (sz < n && (smaller < 0 || sz > m->cache[smaller].size)) smaller = i;
   }
   if (fit >= 0) {
     size_t size;
-    char *p = cache_take(fit, &size);
+    char *p = cache_take(m, fit, &size);
     if (size - n < ZS_BIG) {
       *mapped = size;
       return p;
     }
-    cache_put(p + n, size - n);
+    cache_put(m, p + n, size - n);
     *mapped = n;
     return p;
   }
   if (smaller >= 0) {
     size_t size;
-    void *p = cache_take(smaller, &size);
+    void *p = cache_take(m, smaller, &size);
     void *q = mremap(p, size, n, MREMAP_MAYMOVE);
     if (q != MAP_FAILED) {
       *mapped = n;
@@ -92,10 +118,8 @@ static void *big_map(size_t n, size_t *mapped) {
   }
   void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
-    /* give the cache back and try once more */
-    for (int i = 0; i < ZS_CACHE_SLOTS; i++)
-      if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache[i].p = NULL; }
-    cache_bytes = 0;
+    if (!m) return NULL;
+    cache_release(m); /* give the cache back and try once more */
     p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
   }
@@ -104,34 +128,38 @@ static void *big_map(size_t n, size_t *mapped) {
 }
 
 /* keep a block of touched pages for later requests, or unmap it */
-static void cache_put(void *p, size_t mapped) {
-  if (mapped > ZS_CACHE_MAX / 4) {
+static void cache_put(memstate *m, void *p, size_t mapped) {
+  if (!m || m->closed || mapped > ZS_CACHE_MAX / 4) {
     munmap(p, mapped);
     return;
   }
   /* evict the oldest-looking (first found) blocks until it fits */
-  for (int i = 0; i < ZS_CACHE_SLOTS && cache_bytes + mapped > ZS_CACHE_MAX; i++)
-    if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache_bytes -= cache[i].size; cache[i].p = NULL; }
+  for (int i = 0; i < ZS_CACHE_SLOTS && m->cache_bytes + mapped > ZS_CACHE_MAX; i++)
+    if (m->cache[i].p) {
+      munmap(m->cache[i].p, m->cache[i].size);
+      m->cache_bytes -= m->cache[i].size;
+      m->cache[i].p = NULL;
+    }
   int slot = -1;
-  for (int i = 0; i < ZS_CACHE_SLOTS && slot < 0; i++) if (!cache[i].p) slot = i;
+  for (int i = 0; i < ZS_CACHE_SLOTS && slot < 0; i++) if (!m->cache[i].p) slot = i;
   if (slot < 0) { /* full: replace the smallest */
     slot = 0;
-    for (int i = 1; i < ZS_CACHE_SLOTS; i++) if (cache[i].size < cache[slot].size) slot = i;
-    munmap(cache[slot].p, cache[slot].size);
-    cache_bytes -= cache[slot].size;
+    for (int i = 1; i < ZS_CACHE_SLOTS; i++) if (m->cache[i].size < m->cache[slot].size) slot = i;
+    munmap(m->cache[slot].p, m->cache[slot].size);
+    m->cache_bytes -= m->cache[slot].size;
   }
-  cache[slot].p = p;
-  cache[slot].size = mapped;
-  cache_bytes += mapped;
+  m->cache[slot].p = p;
+  m->cache[slot].size = mapped;
+  m->cache_bytes += mapped;
 }
 
 /* Big blocks carry their mapped size in a header so that frees and
  * reallocations know it. */
 #define HDR 64
 
-static void *big_alloc(size_t n) {
+static void *big_alloc(memstate *m, size_t n) {
   size_t mapped;
-  char *base = big_map(page_round(n + HDR), &mapped);
+  char *base = big_map(m, page_round(n + HDR), &mapped);
   if (!base) return NULL;
   memcpy(base, &mapped, sizeof mapped);
   return base + HDR;
@@ -143,24 +171,49 @@ static size_t big_size(void *p) {
   return mapped;
 }
 
-static void big_free(void *p) {
-  if (p) cache_put((char *)p - HDR, big_size(p));
+static void big_free(memstate *m, void *p) {
+  if (p) cache_put(m, (char *)p - HDR, big_size(p));
 }
 
 /* release the cache (the state is closing) */
-static int cache_gc(lua_State *L) {
-  (void)L;
-  for (int i = 0; i < ZS_CACHE_SLOTS; i++)
-    if (cache[i].p) { munmap(cache[i].p, cache[i].size); cache[i].p = NULL; }
-  cache_bytes = 0;
+static int memstate_gc(lua_State *L) {
+  memstate *m = lua_touserdata(L, 1);
+  if (m) {
+    cache_release(m);
+    m->closed = 1;
+  }
   return 0;
 }
 
 /* ---- the core's allocation functions ------------------------------------------------ */
 
+static void count_free(memstate *m, size_t size) {
+  if (m) m->live -= size < m->live ? size : m->live;
+}
+
+static void free_in(lua_State *L, memstate *m, void *p, size_t size) {
+  if (p == NULL) return;
+  if (size >= ZS_BIG) {
+    big_free(m, p);
+  } else {
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    f(ud, p, size, 0);
+  }
+  count_free(m, size);
+}
+
+static void gc_hint_in(lua_State *L, memstate *m) {
+  if (!m || m->live <= 2 * m->base + EXTERNAL_SLACK) return;
+  if (!lua_gc(L, LUA_GCISRUNNING)) return;
+  lua_gc(L, LUA_GCCOLLECT);
+  m->base = m->live;
+}
+
 void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
+  memstate *m = get_memstate(L);
   if (newsize == 0) {
-    zs_free(L, p, oldsize);
+    free_in(L, m, p, oldsize);
     return NULL;
   }
   if (!p) oldsize = 0;
@@ -173,17 +226,17 @@ void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
     } else {
       char *base = mremap((char *)p - HDR, mapped, page_round(newsize + HDR), MREMAP_MAYMOVE);
       if (base == MAP_FAILED) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
-      size_t m = page_round(newsize + HDR);
-      memcpy(base, &m, sizeof m);
+      size_t mm = page_round(newsize + HDR);
+      memcpy(base, &mm, sizeof mm);
       q = base + HDR;
     }
   } else if (big) {
-    q = big_alloc(newsize);
+    q = big_alloc(m, newsize);
     if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
     if (p) {
       memcpy(q, p, oldsize);
-      zs_free(L, p, oldsize);
-      external_live += oldsize; /* zs_free took it off; counted again below */
+      free_in(L, m, p, oldsize);
+      if (m) m->live += oldsize; /* free_in took it off; counted again below */
     }
   } else if (was_big) {
     void *ud;
@@ -191,37 +244,29 @@ void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize) {
     q = f(ud, NULL, 0, newsize);
     if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
     memcpy(q, p, newsize);
-    big_free(p);
+    big_free(m, p);
   } else {
     void *ud;
     lua_Alloc f = lua_getallocf(L, &ud);
     q = f(ud, p, oldsize, newsize);
     if (!q) luaL_error(L, "not enough memory (allocating %I bytes)", (lua_Integer)newsize);
   }
-  external_live += newsize;
-  external_live -= oldsize < external_live ? oldsize : external_live;
-  if (newsize > oldsize) zs_gc_hint(L, newsize - oldsize);
+  if (m) {
+    m->live += newsize;
+    count_free(m, oldsize);
+  }
+  if (newsize > oldsize) gc_hint_in(L, m);
   return q;
 }
 
 void zs_free(lua_State *L, void *p, size_t size) {
   if (p == NULL) return;
-  if (size >= ZS_BIG) {
-    big_free(p);
-  } else {
-    void *ud;
-    lua_Alloc f = lua_getallocf(L, &ud);
-    f(ud, p, size, 0);
-  }
-  external_live -= size < external_live ? size : external_live;
+  free_in(L, get_memstate(L), p, size);
 }
 
 void zs_gc_hint(lua_State *L, size_t bytes) {
   (void)bytes;
-  if (external_live <= 2 * external_base + EXTERNAL_SLACK) return;
-  if (!lua_gc(L, LUA_GCISRUNNING)) return;
-  lua_gc(L, LUA_GCCOLLECT);
-  external_base = external_live;
+  gc_hint_in(L, get_memstate(L));
 }
 
 size_t zs_mulsize(lua_State *L, size_t n, size_t size) {
@@ -283,15 +328,24 @@ void zs_release_scratch(lua_State *L, int from) {
 }
 
 void zs_mem_open(lua_State *L) {
-  luaL_newmetatable(L, BUFFER);
-  lua_pushcfunction(L, buffer_gc);
-  lua_setfield(L, -2, "__gc");
+  if (zs_newmetatable(L, BUFFER)) {
+    lua_pushcfunction(L, buffer_gc);
+    lua_setfield(L, -2, "__gc");
+  }
   lua_pop(L, 1);
-  /* a sentinel in the registry releases the cache when the state closes */
-  lua_newuserdatauv(L, 0, 0);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, cache_gc);
-  lua_setfield(L, -2, "__gc");
+  /* the state's memstate, once per state (opening the module again in the
+   * same state keeps it) */
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &memstate_key) == LUA_TUSERDATA) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  memstate *m = lua_newuserdatauv(L, sizeof *m, 0);
+  memset(m, 0, sizeof *m);
+  if (zs_newmetatable(L, "zonestat.MemState")) {
+    lua_pushcfunction(L, memstate_gc);
+    lua_setfield(L, -2, "__gc");
+  }
   lua_setmetatable(L, -2);
-  lua_setfield(L, LUA_REGISTRYINDEX, "zonestat.memcache");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &memstate_key);
 }

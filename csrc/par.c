@@ -11,7 +11,59 @@
 
 #include "zs.h"
 
-int zs_nthreads = 1;
+/* The thread count belongs to the Lua state (an int userdata in its
+ * registry): zs.set_threads in one state never changes another's, and
+ * opening the module again in a state keeps its setting. */
+static int threads_key; /* registry key (its address) */
+
+static int cpu_count(void) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus > 0 ? (cpus > 1024 ? 1024 : (int)cpus) : 1;
+}
+
+/* what the transitional L-less functions use: the count last read or set
+ * on this OS thread (0: none yet) */
+static _Thread_local int last_count;
+
+static int *threads_slot(lua_State *L) {
+  if (!lua_checkstack(L, 1)) return NULL;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &threads_key);
+  int *p = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return p;
+}
+
+int zs_threads(lua_State *L) {
+  int *p = threads_slot(L);
+  int n = p && *p > 0 ? *p : 1;
+  last_count = n;
+  return n;
+}
+
+int zs_set_threads(lua_State *L, int n) {
+  int *p = threads_slot(L);
+  int old = p ? *p : 1;
+  if (n == 0) n = cpu_count();
+  if (n < 1) n = 1;
+  if (p) *p = n;
+  last_count = n;
+  return old;
+}
+
+int zs_threads_current(void) { return last_count > 0 ? last_count : cpu_count(); }
+
+void zs_par_open(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &threads_key) == LUA_TUSERDATA) {
+    lua_pop(L, 1);
+    zs_threads(L);
+    return;
+  }
+  lua_pop(L, 1);
+  int *p = lua_newuserdatauv(L, sizeof *p, 0);
+  *p = cpu_count();
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &threads_key);
+  last_count = *p;
+}
 
 #define MAX_PARTS 64
 #define MIN_ROWS_PER_PART (1 << 16)
@@ -34,12 +86,14 @@ static void *run_worker(void *arg) {
   return NULL;
 }
 
-int zs_threads_for(int64_t n) {
-  int64_t t = zs_nthreads;
+static int threads_for(int64_t t, int64_t n) {
   if (t > n / MIN_ROWS_PER_PART) t = n / MIN_ROWS_PER_PART;
   if (t > MAX_PARTS) t = MAX_PARTS;
   return t < 1 ? 1 : (int)t;
 }
+
+int zs_threads_for_L(lua_State *L, int64_t n) { return threads_for(zs_threads(L), n); }
+int zs_threads_for(int64_t n) { return threads_for(zs_threads_current(), n); }
 
 int zs_fixed_parts(int64_t n) {
   int64_t p = n / MIN_ROWS_PER_PART;
@@ -47,10 +101,10 @@ int zs_fixed_parts(int64_t n) {
   return p < 1 ? 1 : (int)p;
 }
 
-void zs_parallel(int64_t n, int parts, zs_body body, void *ctx) {
+static void parallel(int nthreads, int64_t n, int parts, zs_body body, void *ctx) {
   if (parts < 1) parts = 1;
   if (parts > MAX_PARTS) parts = MAX_PARTS;
-  int threads = zs_nthreads < parts ? zs_nthreads : parts;
+  int threads = nthreads < parts ? nthreads : parts;
   if (threads < 1) threads = 1;
   worker w[MAX_PARTS];
   pthread_t tid[MAX_PARTS];
@@ -69,4 +123,12 @@ void zs_parallel(int64_t n, int parts, zs_body body, void *ctx) {
     if (started[t]) pthread_join(tid[t], NULL);
     else run_worker(&w[t]);
   }
+}
+
+void zs_parallel_L(lua_State *L, int64_t n, int parts, zs_body body, void *ctx) {
+  parallel(zs_threads(L), n, parts, body, ctx);
+}
+
+void zs_parallel(int64_t n, int parts, zs_body body, void *ctx) {
+  parallel(zs_threads_current(), n, parts, body, ctx);
 }

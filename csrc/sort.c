@@ -73,7 +73,7 @@ static void sort_keys_body(void *arg, int64_t from, int64_t to, int part) {
 
 void zs_sort_keys(lua_State *L, zs_col *c, int desc, uint64_t *out) {
   keys_ctx x = {c, zs_sort_rank(L, c), desc, out};
-  zs_parallel(c->n, zs_threads_for(c->n), sort_keys_body, &x);
+  zs_parallel_L(L, c->n, zs_threads_for_L(L, c->n), sort_keys_body, &x);
 }
 
 /* Stable LSD radix sort of idx[0..n) by keys[idx[i]]: after the call,
@@ -155,6 +155,7 @@ static int l_order(lua_State *L) {
   zs_frame *f = zs_frame_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
+  if (lua_rawlen(L, 2) > ((lua_Unsigned)1 << 24)) luaL_argerror(L, 2, "too many sort keys");
   int nk = (int)lua_rawlen(L, 2);
   zs_col **cols = lua_newuserdatauv(L, sizeof(zs_col *) * (size_t)(nk + 1), 0);
   int *desc = lua_newuserdatauv(L, sizeof(int) * (size_t)(nk + 1), 0);

@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "zs.h"
 
@@ -116,8 +117,8 @@ static const char *push_file_name(lua_State *L, const char *path) {
 }
 
 /* Open the connection; 0 on success, else an error message is pushed. */
-static int open_db(lua_State *L, handle *h, const char *path, int flags) {
-  const char *fname = push_file_name(L, path);
+static int open_db(lua_State *L, handle *h, const char *file, const char *path, int flags) {
+  const char *fname = push_file_name(L, file);
   /* NOMUTEX: the connection is used by this thread alone, so SQLite need
    * not lock a mutex in every call (13% of the time of a big read) */
   int rc = sqlite3_open_v2(fname, &h->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
@@ -469,9 +470,23 @@ static int l_read_sqlite(lua_State *L) {
     lua_pushfstring(L, "%s: is a directory", path);
     return fail(L, h);
   }
-  if (open_db(L, h, path, SQLITE_OPEN_READONLY)) return fail(L, h);
+  if (open_db(L, h, path, path, SQLITE_OPEN_READONLY)) return fail(L, h);
 
   int rc, t = is_table(h, x, xlen, &rc);
+  if (t < 0 && sqlite3_extended_errcode(h->db) == SQLITE_READONLY_ROLLBACK) {
+    /* a hot journal: a write was interrupted (killed, or the power went).
+     * Rolling it back is what any SQLite client does on its next open, and
+     * needs a read-write open; without write permission, the message says
+     * so.  Queries stay read-only (sqlite3_stmt_readonly below). */
+    handle_release(h);
+    if (open_db(L, h, path, path, SQLITE_OPEN_READWRITE) == 0) {
+      t = is_table(h, x, xlen, &rc);
+    } else {
+      lua_pop(L, 1);
+      if (open_db(L, h, path, path, SQLITE_OPEN_READONLY)) return fail(L, h);
+      t = is_table(h, x, xlen, &rc);
+    }
+  }
   if (t < 0) {
     push_db_error(L, h, path, NULL, rc);
     return fail(L, h);
@@ -592,6 +607,21 @@ static int l_read_sqlite(lua_State *L) {
 
 /* ---- writing ------------------------------------------------------------------- */
 
+/* fail() for the writer: the connection first, then the temporary of a new
+ * database and its journal */
+static int fail_new(lua_State *L, handle *h, zs_atomic *a) {
+  handle_release(h);
+  if (a->tmpname) {
+    lua_pushfstring(L, "%s-journal", a->tmpname);
+    unlink(lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  zs_atomic_release(a);
+  lua_pushnil(L);
+  lua_insert(L, -2);
+  return 2;
+}
+
 static const char *const decl_of_type[ZS_NTYPES] = {
     [ZS_BOOL] = "BOOLEAN", [ZS_INT] = "INTEGER", [ZS_FLOAT] = "REAL", [ZS_DATE] = "DATE", [ZS_STR] = "TEXT"};
 
@@ -697,15 +727,33 @@ static int l_write_sqlite(lua_State *L) {
   lua_settop(L, 4);
   if (f->ncol == 0) luaL_error(L, "the frame has no columns (an SQLite table needs at least one)");
   lua_getiuservalue(L, 1, 1); /* 5: names */
-  handle *h = handle_push(L); /* 6 */
-  if (open_db(L, h, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) return fail(L, h);
+  /* A new database is made under a temporary name, renamed into place once
+   * committed: a kill leaves no half-made database at `path` (the next write
+   * to it sweeps the temporary and its journal).  An existing one is
+   * written in one transaction, which SQLite rolls back on the next open
+   * after a kill (its journal is the one file left then). */
+  zs_atomic *a = zs_atomic_push(L, "sqlite"); /* 6 (finalized after the handle) */
+  struct stat st;
+  const char *dbname = path;
+  if (lstat(path, &st) != 0 && errno == ENOENT) {
+    const char *amsg = zs_atomic_open(L, a, path, ZS_ATOMIC_NAMED | ZS_ATOMIC_NOREPLACE);
+    if (amsg) {
+      zs_atomic_release(a);
+      lua_pushnil(L);
+      lua_insert(L, -2);
+      return 2;
+    }
+    dbname = a->tmpname;
+  }
+  handle *h = handle_push(L); /* 7 */
+  if (open_db(L, h, dbname, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) return fail_new(L, h, a);
 
   /* BEGIN IMMEDIATE takes the write lock now, so no other writer can slip
    * in between the checks below and the inserts */
   int rc = exec(h, "BEGIN IMMEDIATE");
   if (rc != SQLITE_OK) {
     push_db_error(L, h, path, NULL, rc);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
   h->in_tx = 1;
 
@@ -714,20 +762,20 @@ static int l_write_sqlite(lua_State *L) {
                -1, NULL);
   if (rc != SQLITE_OK) {
     push_db_error(L, h, path, NULL, rc);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
   sqlite3_bind_text64(h->stmt, 1, table, tlen, SQLITE_TRANSIENT, SQLITE_UTF8);
   rc = sqlite3_step(h->stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     push_db_error(L, h, path, NULL, rc);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
   int exists = rc == SQLITE_ROW;
   if (exists) {
     const char *type = (const char *)sqlite3_column_text(h->stmt, 0);
     if (type && strcmp(type, "table") != 0) {
       lua_pushfstring(L, "%s: '%s' is %s %s, not a table", path, table, type[0] == 'i' ? "an" : "a", type);
-      return fail(L, h);
+      return fail_new(L, h, a);
     }
   }
   /* done with it: a statement still running would lock the table against DROP */
@@ -738,11 +786,11 @@ static int l_write_sqlite(lua_State *L) {
                     "%s: table '%s' already exists (use mode = \"replace\" to overwrite it, or mode = \"append\" to "
                     "add the rows)",
                     path, table);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
   if (mode == M_APPEND && !exists) {
     lua_pushfstring(L, "%s: no table '%s' to append to (mode = \"create\" creates it)", path, table);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
 
   luaL_Buffer b;
@@ -755,12 +803,12 @@ static int l_write_sqlite(lua_State *L) {
     lua_pop(L, 1);
     if (rc != SQLITE_OK) {
       push_db_error(L, h, path, table, rc);
-      return fail(L, h);
+      return fail_new(L, h, a);
     }
     exists = 0;
   }
   if (mode == M_APPEND) {
-    if (check_columns(L, h, path, table, 5, f->ncol, &rc)) return fail(L, h);
+    if (check_columns(L, h, path, table, 5, f->ncol, &rc)) return fail_new(L, h, a);
   }
   if (!exists) {
     luaL_buffinit(L, &b);
@@ -783,7 +831,7 @@ static int l_write_sqlite(lua_State *L) {
     lua_pop(L, 1);
     if (rc != SQLITE_OK) {
       push_db_error(L, h, path, table, rc);
-      return fail(L, h);
+      return fail_new(L, h, a);
     }
   }
 
@@ -812,10 +860,12 @@ static int l_write_sqlite(lua_State *L) {
   lua_pop(L, 1);
   if (rc != SQLITE_OK) {
     push_db_error(L, h, path, table, rc);
-    return fail(L, h);
+    return fail_new(L, h, a);
   }
+  int kill_mid = zs_kill_armed("sqlite", "data");
   for (int64_t i = 0; i < f->nrow; i++) {
     int bad = 0;
+    if (kill_mid && i == f->nrow / 2) zs_kill_point("sqlite", "data");
     rc = bind_row(h->stmt, f, i, &bad);
     if (rc == -1) {
       char buf[32];
@@ -823,26 +873,38 @@ static int l_write_sqlite(lua_State *L) {
       lua_rawgeti(L, 5, bad + 1);
       lua_pushfstring(L, "%s: %s: row %I: column '%s': the date %s has no ISO form 'yyyy-mm-dd' (years 0000 to 9999)",
                       path, table, (lua_Integer)i + 1, lua_tostring(L, -1), buf);
-      return fail(L, h);
+      return fail_new(L, h, a);
     }
     if (rc == SQLITE_OK) rc = sqlite3_step(h->stmt);
     if (rc != SQLITE_DONE) {
       lua_pushfstring(L, "row %I", (lua_Integer)i + 1);
       lua_pushfstring(L, "%s: %s", table, lua_tostring(L, -1));
       push_db_error(L, h, path, lua_tostring(L, -1), rc);
-      return fail(L, h);
+      return fail_new(L, h, a);
     }
     sqlite3_reset(h->stmt);
   }
   sqlite3_finalize(h->stmt);
   h->stmt = NULL;
+  if (!a->tmpname) zs_kill_point("sqlite", "commit");
   rc = exec(h, "COMMIT");
   if (rc != SQLITE_OK) {
     push_db_error(L, h, path, table, rc);
-    return fail(L, h); /* rolls back */
+    return fail_new(L, h, a); /* rolls back */
   }
   h->in_tx = 0;
   handle_release(h);
+  if (a->tmpname) {
+    /* SQLite is done with the file (its locks go with its descriptor, so
+     * ours is closed only now): into place, unless another process has
+     * made a file there meanwhile */
+    const char *cmsg = zs_atomic_commit(L, a);
+    if (cmsg) {
+      lua_pushnil(L);
+      lua_insert(L, -2);
+      return 2;
+    }
+  }
   lua_pushboolean(L, 1);
   return 1;
 }

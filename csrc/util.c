@@ -46,6 +46,28 @@ int zs_opt_bool(lua_State *L, int opts, const char *key, int dflt) {
   return v;
 }
 
+/* ---- protected metatables ------------------------------------------------ */
+
+/* Seal the metatable at idx: getmetatable() on its objects returns its
+ * __name (a string) instead of the table, and setmetatable() on them
+ * raises, so Lua code can neither call a __gc early nor change a
+ * metamethod (debug.getmetatable still reaches it: the objects stay safe
+ * then too, see zs_frame_check). */
+void zs_seal_metatable(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  if (lua_getfield(L, idx, "__name") != LUA_TSTRING) {
+    lua_pop(L, 1);
+    lua_pushliteral(L, "zonestat");
+  }
+  lua_setfield(L, idx, "__metatable");
+}
+
+int zs_newmetatable(lua_State *L, const char *name) {
+  if (!luaL_newmetatable(L, name)) return 0;
+  zs_seal_metatable(L, -1);
+  return 1;
+}
+
 /* ---- NA ----------------------------------------------------------------- */
 
 int zs_na_key;
@@ -184,6 +206,7 @@ void zs_util_open(lua_State *L) {
   lua_setfield(L, -2, "__tostring");
   lua_pushliteral(L, "zonestat.NA");
   lua_setfield(L, -2, "__name");
+  zs_seal_metatable(L, -1);
   lua_setmetatable(L, -2);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &zs_na_key);

@@ -1,8 +1,14 @@
 /* write.c: f:write_csv and f:write_json.
  *
- * Files are written atomically: to a temporary file in the same directory,
- * flushed to disk, then renamed over the target, so a reader never sees a
- * half-written file and a failed write leaves the old file in place.
+ * Files are written atomically (fs.c, zs_atomic): to an unnamed file in the
+ * target's folder, flushed to disk, then put in place, so a reader never
+ * sees a half-written file, and a failure or a kill leaves the old file in
+ * place and no temporary behind.
+ *
+ * Refused before anything is written: an `na` token that a value of the
+ * frame prints as (misuse: it raises), dates beyond the years 0000-9999
+ * that ISO yyyy-mm-dd and the readers hold (nil, message naming the column
+ * and the row).
  *
  * CSV round trip: a str value that would read back as something else (a
  * number, a boolean, a date, an NA token, the empty string) is quoted, and
@@ -25,7 +31,8 @@
 
 typedef struct {
   int fd;          /* -1: writing to memory (mem) */
-  char *tmpname;   /* malloc'd; unlinked by __gc unless committed */
+  zs_atomic a;     /* the file (released by __gc unless committed) */
+  const char *kind; /* "csv" or "json", for ZONESTAT_KILL_AT */
   char *buf;       /* BUFSIZE bytes (malloc) */
   size_t n;
   int err;         /* errno of the first failed write */
@@ -35,8 +42,8 @@ typedef struct {
 
 static int writer_gc(lua_State *L) {
   writer *w = luaL_checkudata(L, 1, WRITER);
-  if (w->fd >= 0) { close(w->fd); w->fd = -1; }
-  if (w->tmpname) { unlink(w->tmpname); free(w->tmpname); w->tmpname = NULL; }
+  zs_atomic_release(&w->a);
+  w->fd = -1;
   free(w->buf);
   w->buf = NULL;
   free(w->mem);
@@ -101,49 +108,41 @@ static inline void putc_(writer *w, char c) {
   w->buf[w->n++] = c;
 }
 
-/* Open a temporary file next to path (NULL: write to memory).  Pushes the
- * writer; on failure returns an error message (pushed) instead. */
-static const char *writer_open(lua_State *L, const char *path, writer **out) {
+/* Open the file that will replace path (NULL: write to memory).  Pushes
+ * the writer; on failure returns an error message (pushed) instead. */
+static const char *writer_open(lua_State *L, const char *path, const char *kind, writer **out) {
   writer *w = lua_newuserdatauv(L, sizeof *w, 0);
   memset(w, 0, sizeof *w);
   w->fd = -1;
-  if (luaL_newmetatable(L, WRITER)) {
+  zs_atomic_init(&w->a, kind);
+  w->kind = kind;
+  if (zs_newmetatable(L, WRITER)) {
     lua_pushcfunction(L, writer_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
-  if (!path) {
-    w->buf = malloc(BUFSIZE);
-    if (!w->buf) luaL_error(L, "not enough memory");
-    *out = w;
-    return NULL;
-  }
-  size_t plen = strlen(path);
   w->buf = malloc(BUFSIZE);
-  char *tmpname = malloc(plen + 16);
-  if (!w->buf || !tmpname) {
-    free(tmpname); /* not yet owned by w: __gc would unlink its garbage */
-    luaL_error(L, "not enough memory");
-  }
-  memcpy(tmpname, path, plen);
-  memcpy(tmpname + plen, ".tmp-XXXXXX", 12);
-  w->tmpname = tmpname;
-  w->fd = mkstemp(w->tmpname);
-  if (w->fd < 0) {
-    int e = errno;
-    free(w->tmpname);
-    w->tmpname = NULL;
-    return lua_pushfstring(L, "%s: %s", path, strerror(e));
-  }
-  mode_t um = umask(0);
-  umask(um);
-  fchmod(w->fd, 0666 & ~um);
+  if (!w->buf) luaL_error(L, "not enough memory");
   *out = w;
+  if (!path) return NULL;
+  const char *msg = zs_atomic_open(L, &w->a, path, 0);
+  if (msg) {
+    zs_atomic_release(&w->a);
+    return msg;
+  }
+  w->fd = w->a.fd;
   return NULL;
 }
 
-/* flush, sync and rename (string mode: push the text); NULL or an error
- * message (pushed) */
+/* the test hook at "data": what is written so far goes to the file first */
+static void kill_mid(writer *w) {
+  if (w->fd < 0 || !zs_kill_armed(w->kind, "data")) return;
+  flush(w);
+  zs_kill_point(w->kind, "data");
+}
+
+/* flush, sync and put in place (string mode: push the text); NULL or an
+ * error message (pushed) */
 static const char *writer_commit(lua_State *L, writer *w, const char *path) {
   flush(w);
   if (!path) {
@@ -151,14 +150,157 @@ static const char *writer_commit(lua_State *L, writer *w, const char *path) {
     lua_pushlstring(L, w->mem ? w->mem : "", w->mem_len);
     return NULL;
   }
-  if (!w->err && fsync(w->fd) < 0 && errno != EINVAL) w->err = errno;
-  if (close(w->fd) < 0 && !w->err) w->err = errno;
   w->fd = -1;
-  if (!w->err && rename(w->tmpname, path) < 0) w->err = errno;
-  if (w->err) return lua_pushfstring(L, "%s: %s", path, strerror(w->err));
-  free(w->tmpname);
-  w->tmpname = NULL;
-  return NULL;
+  if (w->err) {
+    zs_atomic_release(&w->a);
+    return lua_pushfstring(L, "%s: %s", path, strerror(w->err));
+  }
+  return zs_atomic_commit(L, &w->a);
+}
+
+/* ---- what the writers refuse -------------------------------------------------- */
+
+/* Dates are written as ISO yyyy-mm-dd, which the readers (and ISO 8601
+ * without an agreed extension) take for the years 0000 to 9999 only: the
+ * first date of the frame outside them, as row (1-based) and column, or 0. */
+#define FIRST_ISO_DAY (-719528) /* 0000-01-01 */
+#define LAST_ISO_DAY 2932896    /* 9999-12-31 */
+static int64_t bad_date(const zs_frame *f, int *col) {
+  for (int j = 0; j < f->ncol; j++) {
+    const zs_col *c = f->cols[j];
+    if (c->type != ZS_DATE) continue;
+    const int32_t *v = c->data;
+    for (int64_t i = 0; i < f->nrow; i++)
+      if (v[i] != ZS_NA_DATE && (v[i] < FIRST_ISO_DAY || v[i] > LAST_ISO_DAY)) {
+        *col = j;
+        return i + 1;
+      }
+  }
+  return 0;
+}
+
+/* nil, "path: column 'c' row N: the date ... ": for the first date out of
+ * range (returns 0 when there is none) */
+static int refuse_dates(lua_State *L, int fidx, const zs_frame *f, const char *path) {
+  int j = 0;
+  int64_t row = bad_date(f, &j);
+  if (!row) return 0;
+  char buf[32];
+  zs_format_date(((const int32_t *)f->cols[j]->data)[row - 1], buf);
+  lua_pushnil(L);
+  zs_frame_push_name(L, fidx, j);
+  lua_pushfstring(L, "%s%scolumn '%s' row %I: the date %s is outside the years 0000 to 9999 that ISO yyyy-mm-dd "
+                     "holds, and would read back as text (cast the column to str to write it as text)",
+                  path ? path : "", path ? ": " : "", lua_tostring(L, -1), (lua_Integer)row, buf);
+  lua_remove(L, -2);
+  return 2;
+}
+
+/* strict UTF-8: no overlong forms, no surrogates, nothing beyond U+10FFFF */
+static int utf8_valid(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) { i++; continue; }
+    size_t n;
+    unsigned min, cp;
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (len - i <= n) return 0;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+/* JSON text is UTF-8: nil, "path: column 'c' row N: ..." for the first name
+ * or str value that is not (returns 0 when all are) */
+static int refuse_bad_utf8(lua_State *L, int fidx, const zs_frame *f, const char *path) {
+  const char *pre = path ? path : "", *sep = path ? ": " : "";
+  for (int j = 0; j < f->ncol; j++) {
+    size_t len;
+    zs_frame_push_name(L, fidx, j);
+    const char *name = lua_tolstring(L, -1, &len);
+    if (!utf8_valid((const unsigned char *)name, len)) {
+      lua_pushnil(L);
+      lua_pushfstring(L, "%s%scolumn %d: the name is not valid UTF-8, which JSON text must be", pre, sep, j + 1);
+      return 2;
+    }
+    const zs_col *c = f->cols[j];
+    if (c->type != ZS_STR) {
+      lua_pop(L, 1);
+      continue;
+    }
+    /* each distinct string once: 0 unchecked, 1 valid */
+    int32_t nd = c->dict->n;
+    char *seen = zs_scratch(L, (size_t)(nd ? nd : 1), 1);
+    memset(seen, 0, (size_t)(nd ? nd : 1));
+    const int32_t *codes = c->data;
+    for (int64_t i = 0; i < f->nrow; i++) {
+      int32_t k = codes[i];
+      if (k < 0 || seen[k]) continue;
+      const char *v = zs_dict_str(c->dict, k, &len);
+      if (!utf8_valid((const unsigned char *)v, len)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s%scolumn '%s' row %I: the text is not valid UTF-8, which JSON text must be", pre, sep,
+                        name, (lua_Integer)i + 1);
+        return 2;
+      }
+      seen[k] = 1;
+    }
+    lua_pop(L, 2);
+  }
+  return 0;
+}
+
+/* The row (1-based) of column c whose value prints as the token s, or 0. */
+static int64_t prints_as(const zs_col *c, const char *s, size_t len, char point) {
+  char buf[40];
+  int64_t n = c->n;
+  switch (c->type) {
+  case ZS_INT: {
+    int64_t v;
+    if (!zs_parse_int(s, len, 0, &v) || (size_t)zs_format_int(v, buf) != len || memcmp(buf, s, len) != 0) return 0;
+    const int64_t *d = c->data;
+    for (int64_t i = 0; i < n; i++)
+      if (d[i] == v) return i + 1;
+    return 0;
+  }
+  case ZS_FLOAT: {
+    double v;
+    if (!zs_parse_float(s, len, point, 0, &v) && !zs_parse_float_special(s, len, &v)) return 0;
+    if (v != v || (size_t)zs_format_float(v, buf, point) != len || memcmp(buf, s, len) != 0) return 0;
+    const double *d = c->data;
+    for (int64_t i = 0; i < n; i++)
+      if (d[i] == v && (d[i] < 0) == (v < 0) && signbit(d[i]) == signbit(v)) return i + 1;
+    return 0;
+  }
+  case ZS_BOOL: {
+    int8_t v;
+    if (len == 4 && memcmp(s, "true", 4) == 0) v = 1;
+    else if (len == 5 && memcmp(s, "false", 5) == 0) v = 0;
+    else return 0;
+    const int8_t *d = c->data;
+    for (int64_t i = 0; i < n; i++)
+      if (d[i] == v) return i + 1;
+    return 0;
+  }
+  case ZS_DATE: {
+    int32_t v;
+    if (!zs_parse_date(s, len, &v)) return 0;
+    const int32_t *d = c->data;
+    for (int64_t i = 0; i < n; i++)
+      if (d[i] == v) return i + 1;
+    return 0;
+  }
+  default: return 0; /* text equal to the token is quoted, and reads back as text */
+  }
 }
 
 /* ---- CSV --------------------------------------------------------------------- */
@@ -277,9 +419,20 @@ static int l_write_csv(lua_State *L) {
     if (o.na[i] == o.sep || o.na[i] == '"' || o.na[i] == '\n' || o.na[i] == '\r')
       luaL_error(L, "option 'na' must not contain the separator, quotes or line breaks");
   size_t eol_len = strlen(o.eol);
+  /* an NA token that a value prints as would make NA and that value one */
+  for (int j = 0; j < f->ncol; j++) {
+    int64_t row = prints_as(f->cols[j], o.na, o.na_len, o.point);
+    if (row) {
+      zs_frame_push_name(L, 1, j);
+      luaL_error(L, "option 'na' (\"%s\") is how column '%s' writes its value in row %I: NA and that value would "
+                    "read back alike (choose a token that no value prints as)",
+                 o.na, lua_tostring(L, -1), (lua_Integer)row);
+    }
+  }
+  if (refuse_dates(L, 1, f, path)) return 2;
 
   writer *w;
-  const char *msg = writer_open(L, path, &w);
+  const char *msg = writer_open(L, path, "csv", &w);
   if (msg) {
     lua_pushnil(L);
     lua_insert(L, -2);
@@ -301,6 +454,7 @@ static int l_write_csv(lua_State *L) {
   }
   if (f->ncol > 0) {
     for (int64_t i = 0; i < f->nrow && !w->err; i++) {
+      if (i == f->nrow / 2) kill_mid(w);
       for (int j = 0; j < f->ncol; j++) {
         if (j) putc_(w, o.sep);
         put_value(w, &o, f->cols[j], i);
@@ -393,9 +547,11 @@ static int l_write_json(lua_State *L) {
   const char *orient = opt_string(L, 3, "orient", "records");
   int records = strcmp(orient, "records") == 0;
   if (!records && strcmp(orient, "columns") != 0) luaL_error(L, "option 'orient' must be \"records\" or \"columns\"");
+  if (refuse_dates(L, 1, f, path)) return 2;
+  if (refuse_bad_utf8(L, 1, f, path)) return 2;
   lua_getiuservalue(L, 1, 1); /* 4: names */
   writer *w;
-  const char *msg = writer_open(L, path, &w);
+  const char *msg = writer_open(L, path, "json", &w);
   if (msg) {
     lua_pushnil(L);
     lua_insert(L, -2);
@@ -404,6 +560,7 @@ static int l_write_json(lua_State *L) {
   if (records) {
     putc_(w, '[');
     for (int64_t i = 0; i < f->nrow && !w->err; i++) {
+      if (i == f->nrow / 2) kill_mid(w);
       put(w, i ? ",\n{" : "\n{", i ? 3 : 2);
       for (int j = 0; j < f->ncol; j++) {
         lua_rawgeti(L, 4, j + 1);
@@ -428,6 +585,7 @@ static int l_write_json(lua_State *L) {
       put_json_string(w, name, len);
       put(w, ":[", 2);
       lua_pop(L, 1);
+      if (j == f->ncol / 2) kill_mid(w);
       for (int64_t i = 0; i < f->nrow && !w->err; i++) {
         if (i) putc_(w, ',');
         put_json_value(w, f->cols[j], i);

@@ -1,9 +1,13 @@
 /* xlsx_write.c: f:write_xlsx and zs.write_xlsx through libxlsxwriter.
  *
- * Atomic: the workbook is written to a temporary file next to the target
- * (mkstemp reserves the name; libxlsxwriter fills it when the workbook is
- * closed), flushed to disk, then renamed over the target; on any failure the
- * temporary file is removed and the target is left as it was.
+ * Atomic (fs.c, zs_atomic): libxlsxwriter writes only to a file name, so the
+ * workbook goes to `<target>.tmp-XXXXXX` beside the target (locked while
+ * this writer lives; libxlsxwriter fills it when the workbook is closed),
+ * is flushed to disk, then renamed over the target; on any failure the
+ * temporary file is removed and the target is left as it was, and after a
+ * kill the next write to the target sweeps it.  libxlsxwriter's own
+ * temporary files (the sheets' XML) are unlinked as soon as they are
+ * opened, so a kill leaves none of them.
  *
  * Everything that can be refused is checked before libxlsxwriter is called:
  * sheet names (Excel: 1 to 31 characters, none of []:*?/\, no apostrophe at
@@ -54,7 +58,7 @@
 
 typedef struct {
   lxw_workbook *wb;
-  char *tmpname; /* malloc'd; removed by __gc unless renamed */
+  zs_atomic a; /* the temporary file; removed by __gc unless renamed */
 } xw;
 
 static int writer_gc(lua_State *L) {
@@ -63,11 +67,7 @@ static int writer_gc(lua_State *L) {
     lxw_workbook_free(w->wb);
     w->wb = NULL;
   }
-  if (w->tmpname) {
-    unlink(w->tmpname);
-    free(w->tmpname);
-    w->tmpname = NULL;
-  }
+  zs_atomic_release(&w->a);
   return 0;
 }
 
@@ -119,7 +119,7 @@ static int check_text(const char *s, size_t len, size_t *bytes) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)len - i, &cp);
     if (n < 0) return 1;
-    if (cp == 0xFFFE || cp == 0xFFFF) { out += 7; chars += 7; }
+    if (cp == 0xFFFE || cp == 0xFFFF || cp == 0) { out += 7; chars += 7; }
     else if (cp == '_' && looks_escaped(s, len, (size_t)i)) { out += 7; chars += 7; }
     else { out += (size_t)n; chars++; }
     i += n;
@@ -130,7 +130,7 @@ static int check_text(const char *s, size_t len, size_t *bytes) {
 
 /* Copy text as a NUL-terminated string that reads back as itself: an
  * underscore that starts "_xHHHH_" becomes "_x005F_" (OOXML's escape of
- * "_"), U+FFFE and U+FFFF (which XML cannot hold) become their escapes;
+ * "_"), U+FFFE, U+FFFF and NUL (which XML cannot hold) become their escapes;
  * libxlsxwriter escapes control characters itself. */
 static void put_text(const char *s, size_t len, char *out) {
   size_t o = 0;
@@ -138,7 +138,8 @@ static void put_text(const char *s, size_t len, char *out) {
   while ((size_t)i < len) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)len - i, &cp);
-    if (cp == 0xFFFE || cp == 0xFFFF) {
+    if (cp == 0xFFFE || cp == 0xFFFF || cp == 0) {
+      /* (a NUL would end libxlsxwriter's C string: escaped too) */
       o += (size_t)sprintf(out + o, "_x%04X_", (unsigned)cp);
     } else if (cp == '_' && looks_escaped(s, len, (size_t)i)) {
       memcpy(out + o, "_x005F_", 7);
@@ -321,7 +322,9 @@ static lxw_error write_sheet(lxw_workbook *wb, const sheetplan *s, lxw_format *b
       if ((err = worksheet_write_string(ws, 0, (lxw_col_t)j, s->cols[j].name, bold))) return err;
     r0 = 1;
   }
+  int kill_mid = zs_kill_armed("xlsx", "data");
   for (int64_t i = 0; i < f->nrow; i++) {
+    if (kill_mid && i == f->nrow / 2) zs_kill_point("xlsx", "data");
     lxw_row_t r = r0 + (lxw_row_t)i;
     for (int j = 0; j < f->ncol; j++) {
       const colplan *cp = &s->cols[j];
@@ -439,7 +442,12 @@ static int l_write_xlsx(lua_State *L) {
       colplan *cp = &sp->cols[j];
       cp->c = f->cols[j];
       zs_frame_push_name(L, fidx, j);
-      cp->name = lua_tostring(L, -1); /* alive in the frame's names */
+      size_t nlen;
+      cp->name = lua_tolstring(L, -1, &nlen); /* alive in the frame's names */
+      if (strlen(cp->name) != nlen)
+        return fail(L, lua_pushfstring(L, "%s: sheet '%s': column %d: the name contains a NUL character, which a cell "
+                                          "cannot hold",
+                                       path, sp->name, j + 1));
       lua_pop(L, 1);
       if (lua_istable(L, fmts) && lua_getfield(L, fmts, cp->name) == LUA_TSTRING) cp->numfmt = lua_tostring(L, -1);
       if (lua_istable(L, fmts)) lua_pop(L, 1); /* the string stays alive in formats */
@@ -453,23 +461,14 @@ static int l_write_xlsx(lua_State *L) {
   /* the temporary file next to the target */
   xw *w = lua_newuserdatauv(L, sizeof *w, 0); /* 6 */
   memset(w, 0, sizeof *w);
+  zs_atomic_init(&w->a, "xlsx");
   luaL_setmetatable(L, XWRITER);
-  size_t plen = strlen(path);
-  char *tmpname = malloc(plen + 16);
-  if (!tmpname) luaL_error(L, "not enough memory");
-  memcpy(tmpname, path, plen);
-  memcpy(tmpname + plen, ".tmp-XXXXXX", 12);
-  int fd = mkstemp(tmpname);
-  if (fd < 0) {
-    int e = errno;
-    free(tmpname);
-    return fail(L, lua_pushfstring(L, "%s: %s", path, strerror(e)));
+  const char *amsg = zs_atomic_open(L, &w->a, path, ZS_ATOMIC_NAMED);
+  if (amsg) {
+    zs_atomic_release(&w->a);
+    return fail(L, amsg);
   }
-  w->tmpname = tmpname;
-  mode_t um = umask(0);
-  umask(um);
-  if (fchmod(fd, 0666 & ~um) < 0) { /* keep mkstemp's 0600 */ }
-  close(fd);
+  const char *tmpname = w->a.tmpname;
   /* zip64 only when the parts may pass 4 GB (Excel warns about it otherwise) */
   double cells = 0;
   for (int s = 0; s < nsheets; s++) cells += (double)plans[s].f->nrow * plans[s].f->ncol;
@@ -517,31 +516,18 @@ static int l_write_xlsx(lua_State *L) {
   if (!err) err = cerr;
   if (err) {
     const char *msg = lua_pushfstring(L, "%s: %s", path, lxw_strerror(err));
-    unlink(w->tmpname);
-    free(w->tmpname);
-    w->tmpname = NULL;
+    zs_atomic_release(&w->a);
     return fail(L, msg);
   }
   /* to disk, then into place */
-  int e = 0;
-  fd = open(w->tmpname, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL)) e = errno;
-  if (fd >= 0) close(fd);
-  if (!e && rename(w->tmpname, path) < 0) e = errno;
-  if (e) {
-    unlink(w->tmpname);
-    free(w->tmpname);
-    w->tmpname = NULL;
-    return fail(L, lua_pushfstring(L, "%s: %s", path, strerror(e)));
-  }
-  free(w->tmpname);
-  w->tmpname = NULL;
+  const char *cmsg = zs_atomic_commit(L, &w->a);
+  if (cmsg) return fail(L, cmsg);
   lua_pushboolean(L, 1);
   return 1;
 }
 
 void zs_xlsx_write_open(lua_State *L) {
-  if (luaL_newmetatable(L, XWRITER)) {
+  if (zs_newmetatable(L, XWRITER)) {
     lua_pushcfunction(L, writer_gc);
     lua_setfield(L, -2, "__gc");
     lua_pushcfunction(L, writer_gc);

@@ -43,6 +43,13 @@ zs_type zs_check_type(lua_State *L, int arg);
  * raises when it is not a boolean */
 int zs_opt_bool(lua_State *L, int opts, const char *key, int dflt);
 
+/* protected metatables: zs_newmetatable is luaL_newmetatable that also
+ * seals a new metatable; zs_seal_metatable seals the one at idx (its
+ * __metatable becomes its __name, so getmetatable() gives a string and
+ * Lua code cannot reach __gc or change a metamethod) */
+int zs_newmetatable(lua_State *L, const char *name);
+void zs_seal_metatable(lua_State *L, int idx);
+
 /* ---- memory ------------------------------------------------------------- */
 
 /* allocate/resize/free through the state's allocator; raise on failure */
@@ -146,6 +153,9 @@ enum { ZS_NA_UNKNOWN, ZS_NA_SOME, ZS_NA_NONE };
 zs_col *zs_col_push(lua_State *L, zs_type t, int64_t n, int dict_idx);
 zs_col *zs_col_check(lua_State *L, int idx);
 zs_col *zs_col_test(lua_State *L, int idx);
+/* 0 when the column's __gc (or its dictionary's) has already run and its
+ * values are gone (a finalized column is empty; a frame checks its length) */
+int zs_col_usable(const zs_col *c);
 /* shrink or grow a column being built (before anyone else sees it) */
 void zs_col_resize(lua_State *L, zs_col *c, int64_t n);
 /* push the dictionary userdata of a str column at idx */
@@ -312,14 +322,64 @@ int64_t *zs_order(lua_State *L, zs_col **cols, const int *desc, int nk, int64_t 
 
 /* ---- threads (par.c) ------------------------------------------------------ */
 
-extern int zs_nthreads; /* zs.set_threads */
+/* The thread count is a setting of the Lua state (zs.set_threads), not of
+ * the process: these functions read it from L's registry. */
+int zs_threads(lua_State *L);
+/* set it (0: one per core); returns the previous value */
+int zs_set_threads(lua_State *L, int n);
+void zs_par_open(lua_State *L);
 typedef void (*zs_body)(void *ctx, int64_t from, int64_t to, int part);
-/* run body over [0, n) cut into `parts` ranges, on up to zs_nthreads threads */
+/* run body over [0, n) cut into `parts` ranges, on up to zs_threads(L) threads */
+void zs_parallel_L(lua_State *L, int64_t n, int parts, zs_body body, void *ctx);
+/* parts worth running for n rows on the state's thread count */
+int zs_threads_for_L(lua_State *L, int64_t n);
+/* Transitional forms without L (to be replaced by the _L forms): they use
+ * the count of the state that last read or set it on this OS thread (the
+ * one running, in a program with one state), or one per core when none
+ * has. */
+int zs_threads_current(void);
+#define zs_nthreads zs_threads_current()
 void zs_parallel(int64_t n, int parts, zs_body body, void *ctx);
-/* parts worth running for n rows on the current thread count */
 int zs_threads_for(int64_t n);
 /* parts for n rows that depend on n only (for per-part results merged in order) */
 int zs_fixed_parts(int64_t n);
+
+/* ---- files written atomically (fs.c) --------------------------------------- */
+
+/* A file replaced atomically: the data go to an unnamed file (O_TMPFILE) in
+ * the target's folder, flock'ed while it lives, linked into place when
+ * complete (to the target when there is none, else to a temporary name
+ * renamed over it).  Writers that need a name (libraries writing to a file
+ * name: libxlsxwriter, SQLite) get it linked to `<target>.tmp-XXXXXX` from
+ * the start.  Temporaries of that pattern that no live writer locks are
+ * swept by the next write to the same target.  A target that is no
+ * regular file (a device, a FIFO) is written in place.  Embed the struct in
+ * a userdata whose __gc calls zs_atomic_release. */
+typedef struct zs_atomic {
+  int fd;             /* the file being written, -1 when none */
+  int direct;         /* written in place (a device or FIFO) */
+  int flags;          /* ZS_ATOMIC_* */
+  int has_mode;       /* mode: the permissions of the file replaced */
+  unsigned mode;
+  char *path;         /* the target, symbolic links resolved (malloc) */
+  char *tmpname;      /* the temporary's name while it has one (malloc) */
+  const char *shown;  /* the path as given, for messages (valid during the call) */
+  const char *writer; /* its name for ZONESTAT_KILL_AT */
+} zs_atomic;
+enum { ZS_ATOMIC_NAMED = 1, ZS_ATOMIC_NOREPLACE = 2 };
+void zs_atomic_init(zs_atomic *a, const char *writer);
+/* create the temporary; NULL, or an error message (pushed) */
+const char *zs_atomic_open(lua_State *L, zs_atomic *a, const char *path, int flags);
+/* flush it to disk and put it in place; NULL, or an error message (pushed;
+ * the temporary is removed then) */
+const char *zs_atomic_commit(lua_State *L, zs_atomic *a);
+/* close and remove the temporary (idempotent; nothing after a commit) */
+void zs_atomic_release(zs_atomic *a);
+/* push a userdata holding a zs_atomic (initialized) whose __gc releases it */
+zs_atomic *zs_atomic_push(lua_State *L, const char *writer);
+/* the test hook ZONESTAT_KILL_AT=<writer>:<step>: armed / raise(SIGKILL) */
+int zs_kill_armed(const char *writer, const char *step);
+void zs_kill_point(const char *writer, const char *step);
 
 /* ---- module areas ------------------------------------------------------- */
 

@@ -37,30 +37,10 @@ int luaopen_zonestat_core(lua_State *L);
 
 static lua_State *L;
 static int verbose;
-/* Known findings (reported), skipped by the threads=1 / threads=4
- * comparison until they are fixed (CSV_FUZZ_NO_KNOWN=1 compares anyway):
- *  - "NaN" is a float NA in a column already inferred float but makes the
- *    column text when it comes first;
- *  - an integer too large for int64 is stored as a float in a column
- *    already inferred float but makes the column text when it comes first.
- * Either way the type depends on where the chunks split. */
-static int no_known;
-
-static int known_issue(const char *s, size_t len) {
-  int digits = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (i + 3 <= len && (s[i] | 0x20) == 'n' && (s[i + 1] | 0x20) == 'a' && (s[i + 2] | 0x20) == 'n') return 1;
-    digits = (s[i] >= '0' && s[i] <= '9') ? digits + 1 : 0;
-    if (digits >= 19) return 1;
-  }
-  return 0;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   verbose = getenv("CSV_FUZZ_VERBOSE") != NULL;
-  no_known = getenv("CSV_FUZZ_NO_KNOWN") != NULL;
   L = luaL_newstate();
   luaL_openlibs(L);
   luaL_requiref(L, "zonestat.core", luaopen_zonestat_core, 0);
@@ -212,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len = size > 2 ? size - 2 : 0;
   int top = lua_gettop(L);
   int ok1 = run_parse(text, len, &o, 1);
-  if (o.threads > 1 && (no_known || !known_issue(text, len))) {
+  if (o.threads > 1) {
     int ok4 = run_parse(text, len, &o, o.threads);
     if (ok1 != ok4) die("threads=1 and threads=4 differ", ok1 ? "only threads=4 failed" : "only threads=1 failed");
     if (ok1) compare_frames(L, top + 1, top + 3);

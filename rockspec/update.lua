@@ -34,7 +34,7 @@ text = text:gsub('    %["zonestat"%] = "lua/zonestat/init.lua",.-\n  },\n', func
   return table.concat(modules, "\n") .. "\n  },\n"
 end)
 local data = {}
-for _, f in ipairs(list("ls data/vn/*.csv data/mapping/*.csv")) do
+for _, f in ipairs(list("ls data/vn/*.csv data/mapping/*.csv data/eco/*.csv")) do
   local dir, name = f:match("^data/([^/]+)/([^/]+)%.csv$")
   data[#data + 1] = string.format('      ["zonestat.data.%s.%s"] = "%s",', dir, name, f)
 end

@@ -10,7 +10,9 @@ local ENGINE = { "zonestat.core", "zonestat.check", "zonestat.frame", "zonestat.
 local ZONE_LAYER = { "zonestat.datadir", "zonestat.l10n", "zonestat.units", "zonestat.mapping", "zonestat.cells",
   "zonestat.registry", "zonestat.period", "zonestat.capital", "zonestat.dataset", "zonestat.labels",
   "zonestat.provenance", "zonestat.profile", "zonestat.flows", "zonestat.indicators", "zonestat.chart",
-  "zonestat.render", "zonestat.report", "zonestat.export", "zonestat.cli", "zonestat" }
+  "zonestat.render", "zonestat.eco_text", "zonestat.eco_read", "zonestat.eco_criteria", "zonestat.eco_evidence",
+  "zonestat.eco_assess", "zonestat.eco_report", "zonestat.eco", "zonestat.report", "zonestat.export",
+  "zonestat.cli_eco", "zonestat.cli", "zonestat" }
 local ENGINE_SPECS = { "agg", "column", "csv_conformance", "csv_read", "expr", "frame", "join", "memory", "nist",
   "print", "reshape_cube", "write", "sqlite" }
 
@@ -123,7 +125,7 @@ describe("the public table", function()
   it("the engine is the public table less the zone layer", function()
     local engine = require "zonestat.engine"
     for k, v in pairs(engine) do assert.equals(v, zs[k], k) end
-    for _, k in ipairs({ "units", "dataset", "indicators", "report", "chart", "period", "export" }) do
+    for _, k in ipairs({ "units", "dataset", "indicators", "report", "chart", "period", "export", "eco" }) do
       assert.is_nil(engine[k])
       assert.is_table(zs[k])
     end

@@ -62,6 +62,13 @@ describe("read_csv / parse_csv", function()
       assert.same({ 1, 3 }, f:column("a"):totable())
     end)
 
+    it("refuses a comment mark that is the separator or the quote", function()
+      assert.has_error(function() parse("a,b\n1,2\n", { comment = "," }) end,
+        "parse_csv: option 'comment' (',') must differ from 'sep' and 'quote'")
+      assert.has_error(function() parse("a;b\n1;2\n", { sep = ";", comment = '"' }) end,
+        "parse_csv: option 'comment' ('\"') must differ from 'sep' and 'quote'")
+    end)
+
     it("reads without a header, naming columns V1..Vn", function()
       local f = assert(parse("1,2\n3,4\n", { header = false }))
       assert.same({ "V1", "V2" }, f:names())

@@ -72,7 +72,7 @@ describe("expressions", function()
 
   it("accepts a Lua function of a row as the slow path", function()
     local f = sample()
-    local g = f:filter(function(row) return row.capital and row.capital > 2 end)
+    local g = f:filter(function(row) return row.capital ~= nil and row.capital > 2 end)
     assert.equals(4, g:nrow())
     local h = f:mutate("label", function(row) return (row.zone or "?") .. "!" end)
     assert.equals("VSIP!", h:get("label", 3))

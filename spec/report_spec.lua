@@ -90,6 +90,13 @@ describe("provenance in every cell", function()
     assert.is_true(contains(text, "| Tỷ lệ lấp đầy | 65% [") and contains(text, "| 65% GL |"))
   end)
 
+  it("reports on one KCN, without the figures of a KKT", function()
+    local text = md({ zones = { "KCN Nam Cầu Kiền" }, locale = "en" })
+    assert.is_true(contains(text, "# Economic zones and industrial parks: KCN Nam Cầu Kiền"), text)
+    assert.is_true(contains(text, "| Projects | over 50 projects [1] | 2020-08-31 |"), text)
+    assert.is_nil(text:find("Natural area of", 1, true))
+  end)
+
   it("puts the class, qualifier and coverage in csv and json", function()
     local out = util.run("(lua5.4 bin/zonestat compare hp qn --format csv 2>/dev/null)")
     local f = assert(zs.parse_csv(out, { locale = "vi" }))

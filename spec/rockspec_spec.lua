@@ -41,7 +41,7 @@ describe("rockspec", function()
     local data = {}
     for _, file in pairs(spec.build.install.lua) do data[#data + 1] = file end
     table.sort(data)
-    assert.same(listing("ls data/vn/*.csv data/mapping/*.csv"), data)
+    assert.same(listing("ls data/vn/*.csv data/mapping/*.csv data/eco/*.csv"), data)
     assert.equals("bin/zonestat", spec.build.install.bin.zonestat)
   end)
 

@@ -9,12 +9,13 @@ require "zonestat.frame"
 
 local M = {}
 
-local Spec = {}
+local Spec = check.class("zonestat.Spec")
 Spec.__index = Spec
 
 --- Name the output column of an aggregate.
 -- @tparam string name
 function Spec:as(name)
+  check.arg(check.is(self, Spec), "as", "self", "must be an aggregate (zs.sum(...):as(name))")
   check.arg(type(name) == "string" and name ~= "", "as", "name", "must be a non-empty string")
   local s = setmetatable({}, Spec)
   for k, v in pairs(self) do s[k] = v end
@@ -22,7 +23,7 @@ function Spec:as(name)
   return s
 end
 
-local function is_spec(x) return getmetatable(x) == Spec end
+local function is_spec(x) return check.is(x, Spec) end
 
 local function unary(op)
   return function(col)
@@ -75,7 +76,11 @@ function M.corr(a, b)
   return setmetatable({ op = "corr", col = a, col2 = b, name = a .. "_" .. b .. "_corr" }, Spec)
 end
 
---- The k largest values of each group, largest first, one row each (long format).
+--- The k largest values of each group, largest first, one row each (long
+-- format; ties in row order).  A k beyond a group's size gives the whole
+-- group (`math.maxinteger` for all of them, sorted).
+-- @tparam string col
+-- @tparam integer k at least 1
 function M.top(col, k)
   check.name("top", col)
   check.integer("top", k, "k", 1)
@@ -100,7 +105,7 @@ local function collect_specs(keys, ...)
   return specs
 end
 
-local Grouped = {}
+local Grouped = check.class("zonestat.Grouped")
 Grouped.__index = Grouped
 
 --- Group rows by key columns.
@@ -122,12 +127,18 @@ function M.group_by(f, ...)
     end
   end
   if #keys == 0 then check.fail("group_by", "no key column given") end
+  local seen = {}
+  for _, key in ipairs(keys) do
+    if seen[key] then check.fail("group_by", "key '" .. key .. "' is given twice") end
+    seen[key] = true
+  end
   check.columns("group_by", f, keys, "keys")
   return setmetatable({ frame = f, keys = keys, sort = sort }, Grouped)
 end
 
 --- Aggregate each group: the keys, then one column per spec, in order.
 function Grouped:agg(...)
+  check.arg(check.is(self, Grouped), "agg", "self", "must be a grouped frame (f:group_by(...):agg(...))")
   local specs = collect_specs(self.keys, ...)
   return check.call("agg", core.group_agg, self.frame, self.keys, self.sort, specs)
 end

@@ -9,6 +9,27 @@ require "zonestat.frame"
 local NA = core.NA
 local M = {}
 
+local TYPES = { bool = true, int = true, float = true, date = true, str = true }
+
+-- the number of elements of an array of rows, raising unless its keys are 1..n
+local function array_length(fname, what, t)
+  local n, count = 0, 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then
+      check.fail(fname, "argument '" .. what .. "' must be an array, but has the key " .. tostring(k), 1)
+    end
+    count = count + 1
+    if k > n then n = k end
+  end
+  if n ~= count then
+    local hole = 1
+    while t[hole] ~= nil do hole = hole + 1 end
+    check.fail(fname, "argument '" .. what .. "' must be an array without holes: " .. what .. "[" .. hole
+      .. "] is nil but " .. what .. "[" .. n .. "] is not", 1)
+  end
+  return n
+end
+
 --- Sorted list of the string keys of a table.
 local function sorted_keys(fname, t, depth)
   local keys = {}
@@ -27,19 +48,30 @@ end
 -- @tparam[opt] string ctype
 -- @treturn Column
 function M.column_named(values, name, ctype)
-  local n = 0
+  local n, count = 0, 0
   for k in pairs(values) do
     if math.type(k) ~= "integer" or k < 1 then
       error("column '" .. name .. "' has a non-array key " .. tostring(k), 0)
     end
     if k > n then n = k end
+    count = count + 1
+  end
+  if n > M.SPARSE_FREE and n > M.SPARSE_RATIO * count then
+    error(string.format("column '%s' has %d value%s but its largest index is %d: an array with holes that large "
+      .. "is refused (write zs.NA for missing values)", name, count, count == 1 and "" or "s", n), 0)
   end
   return core.column_raw(values, ctype, n, name)
 end
 
+--- A Lua array given as values may have holes (nil: NA) but not absurdly
+-- many: its largest index may be at most `SPARSE_RATIO` times its number of
+-- values, unless it is at most `SPARSE_FREE` (so `{[2^40] = 1}` is refused
+-- at once instead of building 2^40 values).
+M.SPARSE_FREE, M.SPARSE_RATIO = 1 << 20, 8
+
 -- The frame of `columns` in `order` for the API function `fname` (this is
--- called one level below it).
-local function make(fname, columns, order)
+-- called one level below it); nrow matters only when there are no columns.
+local function make(fname, columns, order, nrow)
   local names = order or sorted_keys(fname, columns, 2)
   local seen, cols = {}, {}
   for i, name in ipairs(names) do
@@ -59,7 +91,7 @@ local function make(fname, columns, order)
   for name in pairs(columns) do
     if not seen[name] then check.fail(fname, "column '" .. tostring(name) .. "' is missing from order", 1) end
   end
-  return check.call_from(1, fname, core.frame_from, names, cols)
+  return check.call_from(1, fname, core.frame_from, names, cols, nrow)
 end
 
 --- Build a frame.
@@ -80,6 +112,7 @@ end
 function M.from_rows(rows, names)
   check.arg(type(rows) == "table", "from_rows", "rows", "must be an array of tables")
   check.arg(names == nil or type(names) == "table", "from_rows", "names", "must be an array of names")
+  local nrow = array_length("from_rows", "rows", rows)
   if names == nil then
     local seen = {}
     for i, row in ipairs(rows) do
@@ -98,7 +131,7 @@ function M.from_rows(rows, names)
       columns[name][i] = v
     end
   end
-  return make("from_rows", columns, names)
+  return make("from_rows", columns, names, nrow)
 end
 
 --- A column from a Lua array (or a Column, returned as it is).
@@ -108,6 +141,8 @@ end
 function M.column(values, ctype)
   if core.type(values) == "column" then return values end
   check.arg(type(values) == "table", "column", "values", "must be an array")
+  check.arg(ctype == nil or TYPES[ctype], "column", "ctype", "must be bool, int, float, date or str, got "
+    .. (type(ctype) == "string" and ("'" .. ctype .. "'") or type(ctype)))
   return check.call("column", M.column_named, values, "column", ctype)
 end
 
@@ -115,6 +150,7 @@ end
 -- @param ... frames
 -- @treturn Frame
 function M.concat(...)
+  check.arg(select("#", ...) > 0, "concat", 1, "must be a frame (concat needs at least one)")
   for i = 1, select("#", ...) do check.frame("concat", (select(i, ...)), i) end
   return check.call("concat", core.concat_raw, ...)
 end

@@ -162,4 +162,31 @@ function M.integer(fname, n, what, min, depth)
   return n
 end
 
+--- A metatable for a Lua class whose objects do not give it away:
+-- `getmetatable(obj)` returns `name` and `setmetatable(obj, ...)` raises, so
+-- user code cannot change the class's metamethods or methods through an
+-- object.  Test membership with `check.is`, not with `getmetatable(x) == mt`.
+-- @tparam string name e.g. "zonestat.Expr"
+-- @tparam[opt] table mt the metatable to protect (default: a new one)
+-- @treturn table mt
+function M.class(name, mt)
+  mt = mt or {}
+  mt.__name = name
+  mt.__metatable = name
+  return mt
+end
+
+--- Whether `x` is an object of the class `mt` (protected by `check.class`
+-- or not).  An object forged with the same `__metatable` passes too, which
+-- is harmless: the checks that matter for memory are in C.
+-- @param x
+-- @tparam table mt
+-- @treturn boolean
+function M.is(x, mt)
+  local m = getmetatable(x)
+  if m == nil then return false end
+  local token = rawget(mt, "__metatable")
+  return rawequal(m, mt) or (token ~= nil and rawequal(m, token))
+end
+
 return M

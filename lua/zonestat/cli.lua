@@ -8,6 +8,8 @@
 --     zonestat describe FILE
 --     zonestat sniff    FILE
 --     zonestat import   PATH --out DIR [--mapping FILE] [--force]
+--     zonestat eco      --park ID [--framework F] [--as-of DATE] [--since DATE] [--xlsx FILE]
+--     zonestat eco      --list | --criteria-list [--framework F]
 --
 -- Every command takes `--locale vi|en` (the language of the output) and
 -- `--format table|csv|json|md`; CSV follows the locale (vi: `;` between
@@ -30,6 +32,7 @@ local indicators = require "zonestat.indicators"
 local l10n = require "zonestat.l10n"
 local labels = require "zonestat.labels"
 local capital = require "zonestat.capital"
+local cli_eco = require "zonestat.cli_eco"
 local period = require "zonestat.period"
 local profile = require "zonestat.profile"
 local provenance = require "zonestat.provenance"
@@ -138,6 +141,25 @@ local MSG = {
   same_marks = { "--out-decimal '%s' cũng là ký tự ngăn cách trường: hãy thêm --out-sep '%s'",
     "--out-decimal '%s' is also the field separator: add --out-sep '%s'" },
   wrote_dir = { "đã ghi %d tệp vào %s", "wrote %d files into %s" },
+  bad_sep = { "--sep '%s': hãy nêu một ký tự (ví dụ --sep ';'), hoặc tab",
+    "--sep '%s': give one character (--sep ';', say), or tab" },
+  sep_is_mark = { "--sep '%s' cũng là %s: hãy chọn ký tự khác cho một trong hai",
+    "--sep '%s' is also the %s: choose another character for one of them" },
+  marks_same = { "--decimal và --thousands đều là '%s': hãy bỏ --thousands hoặc chọn dấu kia",
+    "--decimal and --thousands are both '%s': drop --thousands or choose the other mark" },
+  no_entity = { "'%s': không có tỉnh hay khu nào mang tên này trong dữ liệu: hãy viết tên hoặc mã như trong %s " ..
+    "(ví dụ '%s' hoặc '%s')", "'%s': no province or zone of the data has this name: write a name or id as in %s " ..
+    "('%s' or '%s', say)" },
+  no_province = { "'%s': không có tỉnh nào mang tên này trong dữ liệu: hãy viết tên hoặc mã như trong provinces.csv " ..
+    "(ví dụ '%s' hoặc '%s')", "'%s': no province of the data has this name: write a name or id as in provinces.csv " ..
+    "('%s' or '%s', say)" },
+  no_zone = { "'%s': không có khu nào mang tên này trong dữ liệu: hãy viết tên hoặc mã như trong zones.csv (ví dụ '%s')",
+    "'%s': no zone of the data has this name: write a name or id as in zones.csv ('%s', say)" },
+  ambiguous_zone = { "'%s' là tên của nhiều khu (%s): hãy viết mã của một khu", "'%s' names several zones (%s): "
+    .. "write the id of one" },
+  only_for = { "%s: chỉ dùng với tệp %s (%s không phải là tệp như vậy)", "%s: only for %s files (%s is not one)" },
+  named_twice = { "'%s' và '%s' là cùng một %s (%s): mỗi tỉnh hoặc khu chỉ nêu một lần",
+    "'%s' and '%s' are the same %s (%s): name each province or zone once" },
 }
 
 local function text(locale, key, ...)
@@ -236,6 +258,7 @@ local function parser(locale)
   import:option("--province", h("import_province"))
   import:flag("--force", h("force"))
   reading(import, h)
+  cli_eco.add_command(p, h, locale)
   return p
 end
 
@@ -264,12 +287,27 @@ end
 
 local function say(msg) io.stderr:write("zonestat: ", msg, "\n") end
 
--- reader options from the command line (nil when not given)
+-- reader options from the command line (nil when not given), checked:
+-- every mistake is one line naming the option and the fix
 local function read_options(a)
   local o = {}
   if a.sep then o.sep = (a.sep == "tab" or a.sep == "\\t") and "\t" or a.sep end
+  if o.sep and (#o.sep ~= 1 or o.sep == "\n" or o.sep == "\r" or o.sep == '"') then
+    fail(text(a.locale, "bad_sep", a.sep))
+  end
   o.decimal = a.decimal
   if a.thousands then o.thousands = a.thousands == "none" and "" or a.thousands end
+  local vi = a.locale ~= "en"
+  if o.sep and o.sep == o.decimal then
+    fail(text(a.locale, "sep_is_mark", a.sep, vi and "dấu thập phân (--decimal)" or "decimal mark (--decimal)"))
+  end
+  if o.sep and o.sep == o.thousands then
+    fail(text(a.locale, "sep_is_mark", a.sep, vi and "dấu hàng nghìn (--thousands)" or "thousands mark (--thousands)"))
+  end
+  if o.decimal and o.decimal == o.thousands then fail(text(a.locale, "marks_same", o.decimal)) end
+  if o.sep == "." then -- the point separates fields: it is no number mark
+    o.decimal, o.thousands = o.decimal or ",", o.thousands or ""
+  end
   o.date_format = a.date_format
   o.encoding = a.encoding
   if a.input_locale == "vi" then o.locale = "vi" end
@@ -291,6 +329,8 @@ local function read_table(file, a)
   local kind, kerr = registry.kind(file)
   if not kind then fail(kerr) end
   local o = read_options(a)
+  if a.sheet and kind ~= "xlsx" then fail(text(a.locale, "only_for", "--sheet", ".xlsx", file)) end
+  if a.table and kind ~= "sqlite" then fail(text(a.locale, "only_for", "--table", "SQLite", file)) end
   if kind == "folder" then fail(file .. ": is a folder; give a CSV file, an .xlsx workbook or a SQLite database") end
   if kind == "xlsx" then
     o.locale, o.sep, o.encoding = nil, nil, nil
@@ -346,7 +386,9 @@ local function period_of(a)
   return p
 end
 
-local function load_dataset(a, path)
+-- the dataset of --data (or path); check(ds), when given, runs before the
+-- load's warnings are said, so that a mistake in a name is the only line
+local function load_dataset(a, path, check)
   local o = read_options(a)
   o.locale = nil
   local ds, problems = dataset.load(path or a.data, { mapping = a.mapping, read = next(o) and o or nil,
@@ -355,6 +397,7 @@ local function load_dataset(a, path)
     fail(l10n.text(a.locale, "cannot_load", path or a.data or dataset.default_dir()) .. "\n  " ..
       table.concat(problems, "\n  "))
   end
+  if check then check(ds) end
   local gaps = {}
   for _, g in ipairs(ds.rate_gaps or {}) do gaps[capital.gap_text(g)] = capital.gap_text(g, a.locale) end
   for _, w in ipairs(ds.warnings) do say(l10n.text(a.locale, "warning", gaps[w] or w)) end
@@ -362,6 +405,43 @@ local function load_dataset(a, path)
     for _, n in ipairs(ds.notes) do say(l10n.text(a.locale, "note", n)) end
   end
   return ds
+end
+
+-- the id of the province or zone a user named (kind "province", "zone", or
+-- nil for either), or one line in the locale saying there is none and how
+-- to name one
+local function entity_of(ds, name, a, kind)
+  local e, err
+  if kind == "province" then e, err = ds:province(name)
+  elseif kind == "zone" then e, err = ds:zone(name)
+  else
+    local r
+    r, err = indicators.resolve(ds, name)
+    e = r and (r.province or r.zone)
+  end
+  if e then return e end
+  local several = err and err:match("is ambiguous: (.*)$")
+  if several then fail(text(a.locale, "ambiguous_zone", name, several)) end
+  local pid = ds.provinces and ds.provinces:nrow() > 0 and ds.provinces:get("id", 1) or "hp"
+  local pname = ds:province_name(pid)
+  local zid = ds.zones and ds.zones:nrow() > 0 and ds.zones:get("id", 1) or "?"
+  if kind == "province" then fail(text(a.locale, "no_province", name, pname, pid)) end
+  if kind == "zone" then fail(text(a.locale, "no_zone", name, zid)) end
+  fail(text(a.locale, "no_entity", name, "provinces.csv / zones.csv", pname, zid))
+end
+
+-- the entities a user named, each found in the data and none twice
+local function entities_of(ds, list, a, kind)
+  local seen = {}
+  for _, name in ipairs(list or {}) do
+    local id = entity_of(ds, name, a, kind)
+    if seen[id] then
+      local what = ds.zone_index and ds.zone_index[id] and (a.locale == "en" and "zone" or "khu")
+        or (a.locale == "en" and "province" or "tỉnh")
+      fail(text(a.locale, "named_twice", seen[id], name, what, id))
+    end
+    seen[id] = name
+  end
 end
 
 local commands = {}
@@ -468,7 +548,10 @@ end
 function commands.report(a, out)
   local opts = report_options(a)
   local outputs = report_outputs(a)
-  local ds = load_dataset(a)
+  local ds = load_dataset(a, nil, function(d)
+    entities_of(d, a.province, a, "province")
+    entities_of(d, a.zone, a, "zone")
+  end)
   local model, err = report.build(ds, opts)
   if not model then fail(err) end
   if a.out_dir then
@@ -504,7 +587,9 @@ end
 
 function commands.profile(a, out)
   if (a.province == nil) == (a.zone == nil) then fail(l10n.text(a.locale, "give_one")) end
-  local ds = load_dataset(a)
+  local ds = load_dataset(a, nil, function(d)
+    if a.province then entity_of(d, a.province, a, "province") else entity_of(d, a.zone, a, "zone") end
+  end)
   local p, err = indicators.profile(ds, a.province and { province = a.province } or { zone = a.zone },
     { as_of = as_of(a), period = period_of(a), occupancy = a.occupancy, locale = a.locale })
   if not p then fail(err) end
@@ -538,7 +623,7 @@ function commands.profile(a, out)
 end
 
 function commands.compare(a, out)
-  local ds = load_dataset(a)
+  local ds = load_dataset(a, nil, function(d) entities_of(d, a.entity, a) end)
   local f, profiles = indicators.compare(ds, a.entity, { as_of = as_of(a), period = period_of(a), locale = a.locale })
   if not f then fail(profiles) end
   if a.format == "csv" or a.format == "json" then
@@ -604,9 +689,14 @@ function commands.agg(a, out)
   local result, keys
   if a.by then
     keys = {}
+    local named = {}
     for k in a.by:gmatch("[^,]+") do
       k = k:match("^%s*(.-)%s*$")
-      if k ~= "" then keys[#keys + 1] = column(k) end
+      if k ~= "" then
+        if named[k] then fail(l10n.text(a.locale, "twice", "--by", k)) end
+        named[k] = true
+        keys[#keys + 1] = column(k)
+      end
     end
     if #keys == 0 then fail(l10n.text(a.locale, "by_empty")) end
   end
@@ -663,6 +753,8 @@ function commands.import(a, out)
   end
   out(l10n.text(a.locale, "imported", a.path, ds.projects:nrow(), ds.zones:nrow(), a.out) .. "\n")
 end
+
+function commands.eco(a, out) return cli_eco.run(a, out, fail) end
 
 --- Run the command line.
 -- @tparam {string,...} args the arguments (without the program name)

@@ -7,7 +7,9 @@
 -- the cell's row count.  Merging states: n and sum add, min and max take
 -- the extreme, and m2 combines by Chan et al.'s parallel formula
 -- m2 = Σ m2ᵢ + Σ nᵢ (meanᵢ − mean)².  Means, variances (sample, n − 1) and
--- standard deviations are derived from the states.
+-- standard deviations are derived from the states.  Cells are grouped by
+-- their dimension values (NA is a value of its own, as in group_by), so a
+-- cell whose dimension is NA merges like any other.
 -- @module zonestat.cube
 
 local core = require "zonestat.core"
@@ -21,53 +23,86 @@ local col = expr.col
 local NA = core.NA
 local M = {}
 
-local Cube = {}
+local Cube = check.class("zonestat.Cube")
 Cube.__index = Cube
+
+local STATES = { "n", "sum", "min", "max", "m2" }
 
 local function state_names(m)
   return { n = m .. ".n", sum = m .. ".sum", min = m .. ".min", max = m .. ".max", m2 = m .. ".m2" }
 end
 
-
 local function new(dims, measures, cells)
   return setmetatable({ dims = dims, measures = measures, cells = cells }, Cube)
 end
 
-local function dimension_list(f, names, what)
+local function copy(t)
+  local r = {}
+  for i, v in ipairs(t) do r[i] = v end
+  return r
+end
+
+-- the names of a cube's cells frame, in order, or raise naming the clash
+local function cell_names(fname, dims, measures, depth)
+  local names, seen = {}, {}
+  local function add(name, what)
+    if seen[name] then
+      check.fail(fname, what .. " would make a second column named '" .. name .. "'", depth + 1)
+    end
+    seen[name] = true
+    names[#names + 1] = name
+  end
+  for _, d in ipairs(dims) do add(d, "dimension '" .. d .. "'") end
+  add("rows", "the row count")
+  for _, m in ipairs(measures) do
+    local s = state_names(m)
+    for _, part in ipairs(STATES) do add(s[part], "measure '" .. m .. "'") end
+  end
+  return names
+end
+
+local function name_list(fname, f, names, what)
   if type(names) == "string" then names = { names } end
-  return check.columns("cube", f, names, what, 1)
+  names = copy(check.columns(fname, f, names, what, 2))
+  local seen = {}
+  for _, n in ipairs(names) do
+    if seen[n] then check.fail(fname, "argument '" .. what .. "' names '" .. n .. "' twice", 2) end
+    seen[n] = true
+  end
+  return names
 end
 
 --- Build a cube.
 -- @tparam Frame f
--- @tparam {string,...} dims dimension columns
--- @tparam {string,...} measures numeric columns
+-- @tparam {string,...} dims dimension columns (a name, or an array; `{}` for none)
+-- @tparam {string,...} measures numeric columns (int, float or bool)
 -- @return Cube
 -- @usage c = zs.cube(projects, {"province", "zone_id", "origin", "year"}, {"capital_usd", "employees"})
 function M.cube(f, dims, measures)
   check.frame("cube", f, "f")
-  dims = dimension_list(f, dims, "dims")
-  measures = dimension_list(f, measures, "measures")
+  dims = name_list("cube", f, dims, "dims")
+  measures = name_list("cube", f, measures, "measures")
+  cell_names("cube", dims, measures, 1)
   local specs = { agg.count():as("rows") }
   for _, m in ipairs(measures) do
     local t = f:column(m):type()
-    if t ~= "int" and t ~= "float" and t ~= "bool" then check.fail("cube", "measure '" .. m .. "' is " .. t) end
+    if t ~= "int" and t ~= "float" and t ~= "bool" then
+      check.fail("cube", "measure '" .. m .. "' is " .. t .. " (a measure must be int, float or bool)")
+    end
     local s = state_names(m)
     specs[#specs + 1] = agg.count(m):as(s.n)
     specs[#specs + 1] = agg.sum(m):as(s.sum)
     specs[#specs + 1] = agg.min(m):as(s.min)
     specs[#specs + 1] = agg.max(m):as(s.max)
-    specs[#specs + 1] = setmetatable({ op = "m2", col = m, name = s.m2 }, getmetatable(agg.sum(m)))
+    specs[#specs + 1] = setmetatable({ op = "m2", col = m, name = s.m2 }, agg.Spec)
   end
-  local cells
-  if #dims == 0 then cells = f:agg(table.unpack(specs))
-  else cells = f:group_by(table.unpack(dims)):agg(table.unpack(specs)) end
-  return new(dims, measures, cells)
+  return new(dims, measures, check.call("cube", core.group_agg, f, dims, true, specs))
 end
 
---- Merge the cells of a cube over the dimensions `keep` (pure state merges).
-local function merge_cells(cells, keep, measures)
-  local grouped = #keep > 0 and cells:group_by(table.unpack(keep)) or nil
+--- Merge the cells of a cube over the dimensions `keep` (pure state
+-- merges, one group-by over the cells: NA dimension values group like any
+-- other).  Counts of no cell are 0, as in a cube built from no rows.
+local function merge_cells(fname, cells, keep, measures)
   local specs = { agg.sum("rows"):as("rows") }
   for _, m in ipairs(measures) do
     local s = state_names(m)
@@ -75,51 +110,17 @@ local function merge_cells(cells, keep, measures)
     specs[#specs + 1] = agg.sum(s.sum):as(s.sum)
     specs[#specs + 1] = agg.min(s.min):as(s.min)
     specs[#specs + 1] = agg.max(s.max):as(s.max)
+    specs[#specs + 1] = setmetatable({ op = "m2merge", col = s.n, col2 = s.sum, col3 = s.m2, name = s.m2 }, agg.Spec)
   end
-  local merged = grouped and grouped:agg(table.unpack(specs)) or cells:agg(table.unpack(specs))
-  -- m2: Σ m2ᵢ + Σ nᵢ (meanᵢ − mean)², with the merged mean joined back
-  local joined
-  if #keep > 0 then
-    local means_frame = merged
-    for _, m in ipairs(measures) do
-      local s = state_names(m)
-      means_frame = means_frame:mutate(m .. ".mean_all", col(s.sum) / col(s.n))
-    end
-    local sel = {}
-    for _, k in ipairs(keep) do sel[#sel + 1] = k end
-    for _, m in ipairs(measures) do sel[#sel + 1] = m .. ".mean_all" end
-    joined = cells:join(means_frame:select(sel), { on = keep, how = "left" })
-  else
-    joined = cells
-    for _, m in ipairs(measures) do
-      local s = state_names(m)
-      local n, sum = merged:get(s.n, 1), merged:get(s.sum, 1)
-      joined = joined:mutate(m .. ".mean_all", (n and n > 0) and expr.lit(sum / n) or expr.lit(NA))
-    end
-  end
-  local contrib = {}
-  for _, m in ipairs(measures) do
-    local s = state_names(m)
-    local d = col(s.sum) / col(s.n) - col(m .. ".mean_all")
-    contrib[m .. ".contrib"] = col(s.m2) + col(s.n) * d * d
-  end
-  joined = joined:mutate(contrib)
-  local m2specs = {}
-  for _, m in ipairs(measures) do
-    m2specs[#m2specs + 1] = agg.sum(m .. ".contrib"):as(state_names(m).m2)
-  end
-  local m2 = #keep > 0 and joined:group_by(table.unpack(keep)):agg(table.unpack(m2specs))
-    or joined:agg(table.unpack(m2specs))
-  -- both are in key order: put the m2 columns after each measure's states
-  local names, cols = {}, {}
-  for _, k in ipairs(keep) do names[#names + 1], cols[#cols + 1] = k, merged:column(k) end
-  names[#names + 1], cols[#cols + 1] = "rows", merged:column("rows")
-  for _, m in ipairs(measures) do
-    local s = state_names(m)
-    for _, part in ipairs({ s.n, s.sum, s.min, s.max }) do
-      names[#names + 1], cols[#cols + 1] = part, merged:column(part)
-    end
-    names[#names + 1], cols[#cols + 1] = s.m2, m2:column(s.m2)
+  local merged = check.call_from(1, fname, core.group_agg, cells, keep, true, specs)
+  -- a sum of counts over no cell is NA; a count over no row is 0
+  local counts = { rows = true }
+  for _, m in ipairs(measures) do counts[m .. ".n"] = true end
+  local names, cols = merged:names(), {}
+  for i, name in ipairs(names) do
+    local c = merged:column(name)
+    if counts[name] and c:na_count() > 0 then c = core.eval(merged, col(name):fill_na(0)) end
+    cols[i] = c
   end
   return core.frame_from(names, cols, merged:nrow())
 end
@@ -128,31 +129,52 @@ end
 -- @param ... dimension names to keep (none: the grand total)
 -- @return Cube
 function Cube:rollup(...)
-  local keep = { ... }
-  local known = {}
+  check.arg(check.is(self, Cube), "rollup", "self", "must be a cube (call it as c:rollup(...))")
+  local keep, seen, known = {}, {}, {}
   for _, d in ipairs(self.dims) do known[d] = true end
-  for _, d in ipairs(keep) do
-    if not known[d] then check.fail("rollup", "'" .. tostring(d) .. "' is not a dimension of the cube") end
+  for i = 1, select("#", ...) do
+    local d = select(i, ...)
+    check.arg(type(d) == "string", "rollup", i, "must be a dimension name, got " .. type(d))
+    if not known[d] then check.fail("rollup", "'" .. d .. "' is not a dimension of the cube") end
+    if seen[d] then check.fail("rollup", "'" .. d .. "' is given twice") end
+    seen[d] = true
+    keep[#keep + 1] = d
   end
-  return new(keep, self.measures, merge_cells(self.cells, keep, self.measures))
+  return new(keep, copy(self.measures), merge_cells("rollup", self.cells, keep, self.measures))
 end
 
 --- The cells where each named dimension has the given value (a value or
--- an array of values).
+-- an array of values; `zs.NA` selects the cells whose dimension is NA).
 -- @tparam table where dimension → value
 -- @return Cube
 function Cube:slice(where)
-  if type(where) ~= "table" then check.fail("slice", "expected {dimension = value}") end
+  check.arg(check.is(self, Cube), "slice", "self", "must be a cube (call it as c:slice{...})")
+  check.arg(type(where) == "table", "slice", "where", "must be a table {dimension = value}")
   local cond
   local known = {}
   for _, d in ipairs(self.dims) do known[d] = true end
   for d, v in pairs(where) do
-    if not known[d] then check.fail("slice", "'" .. tostring(d) .. "' is not a dimension of the cube") end
-    local c = type(v) == "table" and col(d):isin(v) or col(d):eq(v)
+    if type(d) ~= "string" or not known[d] then
+      check.fail("slice", "'" .. tostring(d) .. "' is not a dimension of the cube")
+    end
+    local c
+    if v == NA then
+      c = col(d):is_na()
+    elseif type(v) == "table" then
+      local values, na = {}, false
+      for _, x in ipairs(v) do
+        if x == NA then na = true else values[#values + 1] = x end
+      end
+      c = col(d):isin(values)
+      if na then c = c | col(d):is_na() end
+    else
+      c = col(d):eq(v)
+    end
     cond = cond and (cond & c) or c
   end
-  local cells = cond and self.cells:filter(cond) or self.cells
-  return new(self.dims, self.measures, cells)
+  local cells = self.cells
+  if cond then cells = check.call("slice", self.cells.filter, self.cells, cond) end
+  return new(copy(self.dims), copy(self.measures), cells)
 end
 
 --- The cube as a frame: dimensions, rows, then per measure its count, sum,
@@ -179,17 +201,23 @@ function Cube:frame()
   return core.frame_from(names, cols, self.cells:nrow())
 end
 
---- The cube as plain Lua tables: {dims, measures, cells = name → array}
--- (NA as zs.NA), which zs.cube_from_table turns back into the same cube.
+--- The cube as plain Lua tables: `{dims, measures, columns, types, cells =
+-- name → array}` (NA as zs.NA), which zs.cube_from_table turns back into the
+-- same cube.
 function Cube:totable()
-  return { dims = self.dims, measures = self.measures, columns = self.cells:names(), cells = self.cells:totable() }
+  return { dims = copy(self.dims), measures = copy(self.measures), columns = self.cells:names(),
+    types = self.cells:types(), cells = self.cells:totable() }
 end
 
---- The cube as JSON text; numbers keep every digit (shortest round trip).
+--- The cube as JSON text; numbers keep every digit (shortest round trip),
+-- NA is `null`, infinities are `Infinity` and `-Infinity` (as Python's json
+-- module writes them; lua-cjson reads them back).
 function Cube:to_json()
   local cjson = require "cjson"
   local function num(v)
     if v == NA then return "null" end
+    if v == math.huge then return "Infinity" end
+    if v == -math.huge then return "-Infinity" end
     if type(v) == "number" then return core.format_number(v) end
     return cjson.encode(v)
   end
@@ -208,27 +236,176 @@ function Cube:to_json()
   return table.concat(out)
 end
 
---- A cube from Cube:totable()'s result.
-function M.cube_from_table(t)
-  if type(t) ~= "table" or type(t.cells) ~= "table" then check.fail("cube_from_table", "not a cube table") end
-  return new(t.dims, t.measures, build.frame(t.cells, t.columns))
+-- ---- reading a cube back: every part checked, a message for the first fault
+
+local TYPES = { int = true, float = true, bool = true, str = true, date = true }
+
+-- the length of an array (keys 1..n), or nil
+local function array_len(t)
+  if type(t) ~= "table" then return nil end
+  local n, count = 0, 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then return nil end
+    count = count + 1
+    if k > n then n = k end
+  end
+  return n == count and n or nil
 end
 
---- A cube from Cube:to_json()'s text.
+local function string_array(t, what)
+  local n = array_len(t)
+  if not n then return nil, "'" .. what .. "' must be an array of names" end
+  local seen = {}
+  for i = 1, n do
+    if type(t[i]) ~= "string" then return nil, "'" .. what .. "' must be an array of names (entry " .. i .. " is not)" end
+    if seen[t[i]] then return nil, "'" .. what .. "' names '" .. t[i] .. "' twice" end
+    seen[t[i]] = true
+  end
+  return n
+end
+
+-- the type each cells column must have (nil: any), and whether its values must be numbers
+local function expected_types(dims, measures)
+  local want = { rows = "int" }
+  for _, d in ipairs(dims) do want[d] = false end
+  for _, m in ipairs(measures) do
+    local s = state_names(m)
+    want[s.n] = "int"
+    want[s.sum] = "number"
+    want[s.min] = "measure"
+    want[s.max] = "measure"
+    want[s.m2] = "number"
+  end
+  return want
+end
+
+local function type_fits(want, t)
+  if want == false then return true end
+  if want == "number" then return t == "int" or t == "float" end
+  if want == "measure" then return t == "int" or t == "float" or t == "bool" end
+  return t == want
+end
+
+-- value v of a column of type t (NA given as `null_value`): the value to
+-- store, or nil and what is wrong
+local function cell_value(v, t, null_value)
+  if v == null_value or v == NA then return NA end
+  if t == "int" then
+    local i = math.type(v) and math.tointeger(v)
+    if i == nil then return nil, "is not an integer" end
+    if i == math.mininteger then return nil, "is out of the int range" end
+    return i
+  elseif t == "float" then
+    if type(v) ~= "number" then return nil, "is not a number" end
+    return v + 0.0
+  elseif t == "bool" then
+    if type(v) ~= "boolean" then return nil, "is not a boolean" end
+    return v
+  elseif t == "str" or t == "date" then
+    if type(v) ~= "string" then return nil, "is not a string" end
+    return v
+  end
+  if type(v) == "number" or type(v) == "string" or type(v) == "boolean" then return v end
+  return nil, "is not a value"
+end
+
+-- a cube from a table shaped as Cube:totable() gives (types optional);
+-- returns the cube or nil, message
+local function from_parts(t, null_value)
+  if type(t) ~= "table" then return nil, "a cube is an object with dims, measures, columns and cells" end
+  local nd, err = string_array(t.dims, "dims")
+  if not nd then return nil, err end
+  local nm
+  nm, err = string_array(t.measures, "measures")
+  if not nm then return nil, err end
+  local nc
+  nc, err = string_array(t.columns, "columns")
+  if not nc then return nil, err end
+  if type(t.cells) ~= "table" then return nil, "'cells' must be an object of column name → array of values" end
+  local types = t.types
+  if types ~= nil and types ~= null_value then
+    if array_len(types) ~= nc then return nil, "'types' must be an array with one type per column" end
+    for i = 1, nc do
+      if not TYPES[types[i]] then return nil, "'types' entry " .. i .. " is not a type (int, float, bool, str, date)" end
+    end
+  else
+    types = {}
+  end
+  local dims, measures = copy(t.dims), copy(t.measures)
+  local ok, names = pcall(cell_names, "cube", dims, measures, 0)
+  if not ok then return nil, (tostring(names):gsub("^.-cube: ", "")) end
+  local want, present = expected_types(dims, measures), {}
+  for i = 1, nc do
+    local name = t.columns[i]
+    if want[name] == nil then
+      return nil, "column '" .. name .. "' is neither a dimension, 'rows', nor a state of a measure"
+    end
+    present[name] = i
+  end
+  for _, name in ipairs(names) do
+    if not present[name] then return nil, "no column '" .. name .. "' (the cube needs it)" end
+  end
+  local nrow
+  local columns = {}
+  for i = 1, nc do
+    local name, ctype = t.columns[i], types[i]
+    local arr = t.cells[name]
+    local len = array_len(arr)
+    if not len then return nil, "cells of column '" .. name .. "' must be an array" end
+    if nrow and len ~= nrow then
+      return nil, "column '" .. name .. "' has " .. len .. " cells but column '" .. t.columns[1] .. "' has " .. nrow
+    end
+    nrow = len
+    if ctype == nil then -- no types given: a column without a value takes the type of its part
+      local any = false
+      for k = 1, len do any = any or (arr[k] ~= null_value and arr[k] ~= NA) end
+      if not any then ctype = want[name] == "int" and "int" or want[name] and "float" or nil end
+    end
+    local values = {}
+    for k = 1, len do
+      local v, why = cell_value(arr[k], ctype, null_value)
+      if v == nil then return nil, "column '" .. name .. "' cell " .. k .. " (" .. tostring(arr[k]) .. ") " .. why end
+      if want[name] == "int" and math.type(v) and v < 0 then -- a count
+        return nil, "column '" .. name .. "' cell " .. k .. " (" .. tostring(v) .. ") is a negative count"
+      end
+      values[k] = v
+    end
+    local okc, c = pcall(build.column_named, values, name, ctype)
+    if not okc then return nil, (tostring(c):gsub("^[^\n]-zonestat/[%w_]+%.lua:%d+: ", "")) end
+    if not type_fits(want[name], c:type()) then
+      return nil, "column '" .. name .. "' is " .. c:type() .. ", which does not fit its part of the cube"
+    end
+    columns[name] = c
+  end
+  local okf, cells = pcall(build.frame, columns, names)
+  if not okf then return nil, (tostring(cells):gsub("^[^\n]-zonestat/[%w_]+%.lua:%d+: ", "")) end
+  return new(dims, measures, cells)
+end
+
+--- A cube from Cube:totable()'s result (a table of another shape raises,
+-- naming what is wrong).
+-- @tparam table t
+-- @return Cube
+function M.cube_from_table(t)
+  check.arg(type(t) == "table", "cube_from_table", "t", "must be a table (from cube:totable()), got " .. type(t))
+  local c, err = from_parts(t, nil)
+  if not c then check.fail("cube_from_table", err) end
+  return c
+end
+
+--- A cube from Cube:to_json()'s text.  Text that is no JSON, or JSON that
+-- is no cube, returns nil and a message.
+-- @tparam string text
+-- @return Cube, or nil and a message
 function M.cube_from_json(text)
+  check.arg(type(text) == "string", "cube_from_json", "text", "must be a string, got " .. type(text))
   local cjson = require "cjson.safe"
   local t, err = cjson.decode(text)
-  if not t then return nil, "cube_from_json: " .. tostring(err) end
-  local cells = {}
-  for i, name in ipairs(t.columns) do
-    local arr, ctype = t.cells[name], t.types[i]
-    for k, v in ipairs(arr) do
-      if v == cjson.null then arr[k] = NA
-      elseif ctype == "int" then arr[k] = math.tointeger(v) end
-    end
-    cells[name] = build.column(arr, ctype)
-  end
-  return new(t.dims, t.measures, build.frame(cells, t.columns))
+  if t == nil then return nil, "cube_from_json: " .. tostring(err) end
+  local c
+  c, err = from_parts(t, cjson.null)
+  if not c then return nil, "cube_from_json: " .. err end
+  return c
 end
 
 --- Combine cubes over the same dimensions and measures (for example built
@@ -236,20 +413,22 @@ end
 -- @param ... cubes
 -- @return Cube
 function M.merge(...)
+  local n = select("#", ...)
+  if n == 0 then check.fail("merge", "no cube given") end
   local cubes = { ... }
-  if #cubes == 0 then check.fail("merge", "no cube given") end
   local first = cubes[1]
   local parts = {}
-  for i, c in ipairs(cubes) do
-    if getmetatable(c) ~= Cube then check.arg(false, "merge", i, "is not a cube") end
+  for i = 1, n do
+    local c = cubes[i]
+    if not check.is(c, Cube) then check.arg(false, "merge", i, "is not a cube, got " .. type(c)) end
     if table.concat(c.dims, "\0") ~= table.concat(first.dims, "\0")
       or table.concat(c.measures, "\0") ~= table.concat(first.measures, "\0") then
       check.fail("merge", "the cubes have different dimensions or measures")
     end
     parts[i] = c.cells
   end
-  local all = build.concat(table.unpack(parts))
-  return new(first.dims, first.measures, merge_cells(all, first.dims, first.measures))
+  local all = check.call("merge", core.concat_raw, table.unpack(parts))
+  return new(copy(first.dims), copy(first.measures), merge_cells("merge", all, first.dims, first.measures))
 end
 
 function Cube.__tostring(c)

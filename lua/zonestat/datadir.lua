@@ -34,6 +34,15 @@ function M.default()
   return find("vn", "zones.csv")
 end
 
+--- The folder of the bundled eco-industrial park data (zonestat.eco):
+-- `$ZONESTAT_ECO_DATA`, else `data/eco`.
+-- @treturn string
+function M.eco()
+  local env = os.getenv("ZONESTAT_ECO_DATA")
+  if env and env ~= "" then return env end
+  return find("eco", "criteria.csv")
+end
+
 --- The file of the built-in Vietnamese mapping (zonestat.mapping).
 -- @treturn string
 function M.mapping() return find("mapping/vi.csv") end

@@ -761,8 +761,10 @@ end
 
 --- Write the dataset as a folder that `load` reads back: the registry's
 -- tables in the project's columns (CSV, UTF-8, comma-separated), not the
--- bundled reference tables it fell back on.  Atomic: into `dir.tmp-*`,
--- then renamed; a non-empty `dir` is refused unless `force`.
+-- bundled reference tables it fell back on.  Atomic: into a temporary
+-- folder `dir.tmp-XXXXXX`, which then takes the place of `dir` in one step
+-- (a failure or a kill leaves `dir` as it was; the next write sweeps a
+-- temporary left by a kill); a non-empty `dir` is refused unless `force`.
 -- @tparam string dir
 -- @tparam[opt] table opts `force` (replace a non-empty dir)
 -- @return true, or nil and a message
@@ -774,34 +776,27 @@ function Dataset:write(dir, opts)
   if #existing > 0 and not opts.force then
     return nil, dir .. ": the folder is not empty (use --force to replace it)"
   end
-  local tmp = string.format("%s.tmp-%d-%d", dir, os.time(), math.random(1e6))
-  local ok, err = engine.make_dir(tmp)
-  if not ok then return nil, err end
-  local function remove_folder(d)
-    for _, name in ipairs(engine.list_dir(d) or {}) do os.remove(d .. "/" .. name) end
-    os.remove(d)
-  end
-  local function cleanup() remove_folder(tmp) end
+  -- a temporary folder beside it takes its place in one step once complete
+  -- (README "Files written"): a failure or a kill leaves the old folder
+  local core = engine._core
+  local tmp, lock = core.temp_dir(dir, "dataset")
+  if not tmp then return nil, lock end
+  local written = 0
   for _, tname in ipairs(ORDER) do
     if self[tname] and not self.fallback[tname] then
       local names = {}
       for _, col in ipairs(SCHEMA[tname].columns) do names[#names + 1] = col[1] end
       local wok, werr = self[tname]:select(names):write_csv(tmp .. "/" .. SCHEMA[tname].file)
-      if not wok then cleanup() return nil, werr end
+      if not wok then
+        core.remove_temp(lock)
+        if werr:sub(1, #tmp) == tmp then werr = dir .. werr:sub(#tmp + 1) end
+        return nil, werr
+      end
+      written = written + 1
+      if written == 1 then core.kill_point("dataset", "data") end
     end
   end
-  if info then
-    local old = string.format("%s.old-%d-%d", dir, os.time(), math.random(1e6))
-    local r1, e1 = os.rename(dir, old)
-    if not r1 then cleanup() return nil, e1 end
-    local r2, e2 = os.rename(tmp, dir)
-    if not r2 then os.rename(old, dir) cleanup() return nil, e2 end
-    remove_folder(old)
-  else
-    local r, e = os.rename(tmp, dir)
-    if not r then cleanup() return nil, e end
-  end
-  return true
+  return core.replace_dir(lock, dir, "dataset")
 end
 
 --- Find a province by id or name, with or without diacritics, in any

@@ -507,14 +507,12 @@ function M.csv(model, opts)
   return M.long(model):to_csv(M.csv_options(opts.locale or model.locale, opts))
 end
 
-local function remove_folder(d)
-  for _, name in ipairs(engine.list_dir(d) or {}) do os.remove(d .. "/" .. name) end
-  os.remove(d)
-end
-
 --- Write every table of a report, one CSV file each (`<id>.csv`, in the
 -- table shape), with `sources.csv` and `notes.csv`, into a folder,
--- atomically (a temporary folder beside it, then renamed).
+-- atomically: the files go to a temporary folder beside it, which then takes
+-- its place in one step (exchanged with the old folder, which is removed),
+-- so a failure or a kill leaves the old folder as it was (a temporary left
+-- by a kill is swept by the next write to the same folder).
 -- @tparam table model a report model
 -- @tparam string dir the folder; refused when it exists and is not empty,
 --   unless `opts.force` (then replaced)
@@ -533,30 +531,23 @@ function M.csv_dir(model, dir, opts)
   local existing = info and engine.list_dir(dir) or {}
   if #existing > 0 and not opts.force then return nil, text(locale, "not_empty", dir), "not_empty" end
   local o = M.csv_options(opts.locale or model.locale, opts)
-  local tmp = string.format("%s.tmp-%d-%d", dir, os.time(), math.random(1e6))
-  local ok, err = engine.make_dir(tmp)
-  if not ok then return nil, err end
+  local core = engine._core
+  local tmp, lock = core.temp_dir(dir, "csv_dir")
+  if not tmp then return nil, lock end
   local files = {}
   for _, e in ipairs(M.tables(model)) do
     local file = e.id .. ".csv"
     local wok, werr = e.frame:write_csv(tmp .. "/" .. file, o)
     if not wok then
-      remove_folder(tmp)
+      core.remove_temp(lock)
+      if werr:sub(1, #tmp) == tmp then werr = dir .. werr:sub(#tmp + 1) end
       return nil, werr
     end
     files[#files + 1] = file
+    if #files == 1 then core.kill_point("csv_dir", "data") end
   end
-  if info then
-    local old = string.format("%s.old-%d-%d", dir, os.time(), math.random(1e6))
-    local r1, e1 = os.rename(dir, old)
-    if not r1 then remove_folder(tmp) return nil, e1 end
-    local r2, e2 = os.rename(tmp, dir)
-    if not r2 then os.rename(old, dir) remove_folder(tmp) return nil, e2 end
-    remove_folder(old)
-  else
-    local r, e = os.rename(tmp, dir)
-    if not r then remove_folder(tmp) return nil, e end
-  end
+  local ok, err = core.replace_dir(lock, dir, "csv_dir")
+  if not ok then return nil, err end
   return true, files
 end
 
@@ -662,9 +653,10 @@ end
 
 --- Print a report to PDF through headless Chromium (A4, the page's print
 -- stylesheet: sections on new pages, table headers repeated, rows and
--- charts never split).  Chromium writes to a temporary file in the
--- target's folder, renamed into place once it is a PDF: never a half-written
--- file.
+-- charts never split).  Chromium works in a temporary folder beside the
+-- target (the page, its profile and the PDF); the PDF is renamed into place
+-- once it is one, and the folder removed: never a half-written file, and a
+-- folder left by a kill is swept by the next write to the same target.
 -- @param model_or_html a report model, or the HTML text of a report
 -- @tparam string path the PDF file
 -- @tparam[opt] table opts `locale` of the messages (default the model's, or
@@ -687,15 +679,15 @@ function M.pdf(model_or_html, path, opts)
   local chromium, cerr = opts.chromium, nil
   if not chromium then chromium, cerr = M.chromium(locale) end
   if not chromium then return nil, cerr end
-  local base = os.tmpname()
-  os.remove(base)
-  local ok, merr = engine.make_dir(base)
-  if not ok then return nil, merr end
-  local function cleanup() os.execute("rm -rf " .. quote(base)) end
+  local info = engine.path_info(path)
+  if info and info.kind == "directory" then return nil, path .. ": Is a directory" end
+  local core = engine._core
+  local base, lock = core.temp_dir(path, "pdf")
+  if not base then return nil, lock end
   local page = base .. "/report.html"
-  local wok, werr = render.write(page, html)
-  if not wok then cleanup() return nil, werr end
-  local tmp = string.format("%s.tmp-%d-%d.pdf", path, os.time(), math.random(1e6))
+  local wok, werr = render.write(page, html, "pdf_page")
+  if not wok then core.remove_temp(lock) return nil, werr end
+  local tmp = base .. "/report.pdf"
   local timeout = on_path("timeout")
   local cmd = string.format("%s%s --headless --no-sandbox --disable-gpu --no-pdf-header-footer --no-first-run " ..
     "--disable-extensions --disable-background-networking --disable-component-update --disable-sync " ..
@@ -705,19 +697,18 @@ function M.pdf(model_or_html, path, opts)
   local p = io.popen(cmd)
   local out = p:read("a")
   p:close()
-  cleanup()
+  core.kill_point("pdf", "data")
   local fh = io.open(tmp, "rb")
   local head = fh and fh:read(5)
   if fh then fh:close() end
   if head ~= "%PDF-" then
-    os.remove(tmp)
+    core.remove_temp(lock)
     return nil, text(locale, "chromium_failed", path, last_line(out))
   end
+  core.kill_point("pdf", "commit")
   local renamed, rerr = os.rename(tmp, path)
-  if not renamed then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(rerr)
-  end
+  core.remove_temp(lock)
+  if not renamed then return nil, path .. ": " .. tostring(rerr):gsub("^.-: ", "") end
   return true
 end
 

@@ -30,6 +30,9 @@ local col = engine.col
 local NA = engine.NA
 local M = {}
 
+-- an option naming a column
+local NAME = { function(v) return type(v) == "string" end, "a column name" }
+
 local function dataset_arg(fname, ds)
   check.arg(getmetatable(ds) == dataset.Dataset, fname, "ds", "must be a dataset (zs.dataset.load())", 1)
 end
@@ -125,6 +128,8 @@ function M.period_of(opts)
   return p
 end
 
+local function finite(x) return x == x and x ~= math.huge and x ~= -math.huge end
+
 --- Growth between two values: the multiple and the compound annual rate.
 -- @tparam number v0 value in the first year
 -- @tparam number v1 value in the last year
@@ -134,6 +139,10 @@ end
 function M.growth(v0, v1, years)
   if type(v0) ~= "number" or type(v1) ~= "number" or type(years) ~= "number" then
     error("growth: expected two values and a number of years", 2)
+  end
+  if not (finite(v0) and finite(v1) and finite(years)) then
+    return nil, "growth: needs finite values and years (got " .. tostring(v0) .. ", " .. tostring(v1) .. ", "
+      .. tostring(years) .. ")"
   end
   if v0 <= 0 or years <= 0 then return nil, "growth: needs a positive first value and years > 0" end
   local m = v1 / v0
@@ -148,7 +157,8 @@ end
 -- @tparam[opt] number final the last year's value, to imply the base value
 -- @treturn table {cagr, base (implied, when final is given), implied = true}
 function M.implied(multiple, years, final)
-  if type(multiple) ~= "number" or multiple <= 0 or type(years) ~= "number" or years <= 0 then
+  if type(multiple) ~= "number" or not finite(multiple) or multiple <= 0 or type(years) ~= "number"
+    or not finite(years) or years <= 0 or (final ~= nil and (type(final) ~= "number" or not finite(final))) then
     error("implied: expected a positive multiple and years", 2)
   end
   return { cagr = multiple ^ (1 / years) - 1, base = final and final / multiple or nil, implied = true,
@@ -188,6 +198,9 @@ end
 --- Year-on-year change of a series: adds `change` and `pct` (fraction).
 -- @tparam Frame f with a year column and a value column, one row per year
 function M.yoy(f, year, value)
+  check.frame("yoy", f, "f")
+  check.column("yoy", f, year, "year")
+  check.column("yoy", f, value, "value")
   local sorted = f:sort(year)
   local change, pct = {}, {}
   for i = 1, sorted:nrow() do
@@ -207,8 +220,11 @@ end
 -- @tparam table opts `entity`, `year`, `value` column names
 -- @treturn Frame f with a `rank` column, sorted by year and rank
 function M.rank(f, opts)
-  opts = opts or {}
+  check.frame("rank", f, "f")
+  opts = check.options("rank", opts, { entity = NAME, year = NAME, value = NAME })
   local year, value = opts.year or "year", opts.value or "value"
+  check.column("rank", f, year, "opts.year")
+  check.column("rank", f, value, "opts.value")
   return f:mutate { rank = col(value):rank { desc = true, by = year } }:sort(year, "rank")
 end
 
@@ -218,8 +234,13 @@ end
 -- @treturn Frame entity, from, to, years (length), current (the run reaches the last year)
 --   for every run, longest first
 function M.streaks(ranked, opts)
-  opts = opts or {}
+  check.frame("streaks", ranked, "ranked")
+  opts = check.options("streaks", opts, { entity = NAME, year = NAME, rank = NAME,
+    top = { function(v) return math.type(v) == "integer" and v >= 1 end, "a positive integer" } })
   local top, ent, year, rank = opts.top or 3, opts.entity or "entity", opts.year or "year", opts.rank or "rank"
+  for _, c in ipairs({ { ent, "opts.entity" }, { year, "opts.year" }, { rank, "opts.rank" } }) do
+    check.column("streaks", ranked, c[1], c[2])
+  end
   local last_year = ranked:column(year):max()
   local inside = ranked:filter(col(rank):le(top)):sort(ent, year)
   local rows, cur = {}, nil
@@ -250,6 +271,19 @@ end
 function M.compare(ds, entities, opts)
   dataset_arg("compare", ds)
   if type(entities) ~= "table" or #entities < 2 then error("compare: give at least two provinces or zones", 2) end
+  for i, e in ipairs(entities) do
+    check.arg(type(e) == "string" or type(e) == "table", "compare", "entities[" .. i .. "]",
+      "must be a province or zone (name, or {province = ...} / {zone = ...}), got " .. type(e))
+  end
+  local ids = {}
+  for i, e in ipairs(entities) do
+    local r = resolve(ds, e)
+    local id = r and (r.province or r.zone)
+    if id and ids[id] then
+      check.arg(false, "compare", "entities", "names " .. id .. " twice (#" .. ids[id] .. " and #" .. i .. ")")
+    end
+    if id then ids[id] = i end
+  end
   local profiles, names, seen = {}, { "indicator", "unit" }, {}
   for i, e in ipairs(entities) do
     local p, err = M.profile(ds, e, opts)
@@ -293,7 +327,14 @@ end
 --   or nil and a message
 function M.reconcile(ds, entity, indicator, opts)
   dataset_arg("reconcile", ds)
-  opts = opts or {}
+  check.arg(type(entity) == "string" or type(entity) == "table", "reconcile", "entity",
+    "must be a province, zone or figures entity (a name or id), got " .. type(entity))
+  check.arg(type(indicator) == "string", "reconcile", "indicator", "must be an indicator name (\"capital_fdi\"), got "
+    .. type(indicator))
+  opts = check.options("reconcile", opts, {
+    tolerance = { function(v) return type(v) == "number" and v >= 0 and v < math.huge end, "a non-negative number" },
+    unit = { function(v) return type(v) == "string" end, "a unit name" },
+    as_of = { function(v) return type(v) == "string" end, "a date yyyy-mm-dd" } })
   local tol = opts.tolerance or 0.005
   local id = entity
   local e = resolve(ds, entity)

@@ -11,6 +11,7 @@ local engine = require "zonestat.engine"
 local ZONE_LAYER = {
   units = "zonestat.units", dataset = "zonestat.dataset", indicators = "zonestat.indicators",
   report = "zonestat.report", chart = "zonestat.chart", period = "zonestat.period", export = "zonestat.export",
+  eco = "zonestat.eco",
 }
 
 local zs = {}

@@ -35,20 +35,29 @@ function M.join(f, g, opts)
   local on = opts.on
   if type(on) == "string" then on = { on } end
   if type(on) ~= "table" then check.fail("join", "'on' must name the key columns") end
-  local lkeys, rkeys, seen = {}, {}, {}
+  local lkeys, rkeys, seen, rseen = {}, {}, {}, {}
   local function add(l, r)
     if seen[l] then check.fail("join", "'" .. l .. "' appears twice in 'on'", 1) end
-    seen[l] = true
+    if rseen[r] then check.fail("join", "'" .. r .. "' appears twice on the right of 'on'", 1) end
+    seen[l], rseen[r] = true, true
     lkeys[#lkeys + 1], rkeys[#rkeys + 1] = l, r
   end
-  local n, mapped = #on, {}
+  local n, mapped, listed = #on, {}, 0
   for k, v in pairs(on) do
     if type(k) == "string" then
       mapped[#mapped + 1] = k
-    elseif not (math.type(k) == "integer" and k >= 1 and k <= n) then
+    elseif math.type(k) == "integer" and k >= 1 and k <= n then
+      listed = listed + 1
+    else
       check.fail("join", "'on' must be an array of key names or a map of left name = right name")
     end
     if type(v) ~= "string" then check.fail("join", "'on' must name columns, got a " .. type(v)) end
+  end
+  if listed > 0 and #mapped > 0 then
+    table.sort(mapped)
+    check.fail("join", string.format("'on' mixes an array of names ({%q, ...}) with a map of left = right "
+      .. "names ({%s = %q, ...}): give one or the other (in a map, a key named alike on both sides is %s = %q)",
+      on[1], mapped[1], on[mapped[1]], on[1], on[1]))
   end
   for i = 1, n do add(on[i], on[i]) end
   table.sort(mapped)
@@ -82,8 +91,17 @@ function M.join(f, g, opts)
     local c = left:column(name)
     if is_lkey[name] and how == "full" then
       -- right-only rows: the key comes from the right side
-      local pair = core.frame_from({ "l", "r" }, { c, right:column(is_lkey[name]) })
-      c = core.eval(pair, expr.col("l"):fill_na(expr.col("r")))
+      local rc = right:column(is_lkey[name])
+      local pair = core.frame_from({ "l", "r" }, { c, rc })
+      local l, r = expr.col("l"), expr.col("r")
+      if c:type() ~= rc:type() then
+        -- int with float: int when every key is an integer in range (no
+        -- int goes through a double), else float
+        local ok, ints = pcall(core.eval, pair, l:cast("int"):fill_na(r:cast("int")))
+        c = ok and ints or core.eval(pair, l:cast("float"):fill_na(r:cast("float")))
+      else
+        c = core.eval(pair, l:fill_na(r))
+      end
     end
     names[#names + 1] = (rset[name] and not is_lkey[name]) and name .. suffix[1] or name
     cols[#cols + 1] = c

@@ -22,11 +22,11 @@ local function line_col(text, pos)
   return line, col + 1
 end
 
+-- the file's text without a UTF-8 BOM, or nil, "path: message" (a folder is
+-- an error; a FIFO without a writer reads as empty instead of waiting)
 local function read_file(path)
-  local fh, err = io.open(path, "rb")
-  if not fh then return nil, err end
-  local text = fh:read("a")
-  fh:close()
+  local text, err = core.read_file(path)
+  if not text then return nil, err end
   if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end
   return text
 end

@@ -5,6 +5,7 @@
 -- @module zonestat.print
 
 local core = require "zonestat.core"
+local check = require "zonestat.check"
 
 local F, C = core.frame_accessors, core.column_accessors
 local M = {}
@@ -114,13 +115,32 @@ local function pad(s, width, right)
   return right and gap .. s or s .. gap
 end
 
+local function is_width(w) return type(w) == "number" and math.tointeger(w) ~= nil and w >= 1 end
+local frame_text -- below
+
+local OPTIONS = {
+  all = { function(v) return type(v) == "boolean" end, "a boolean" },
+  width = { is_width, "a positive integer" },
+}
+
 --- The text shown for a frame.
 -- @tparam Frame f
--- @tparam[opt] number width terminal width (default: detected)
--- @tparam[opt] table opts `all = true` shows every row
+-- @tparam[opt] integer width terminal width (default: detected)
+-- @tparam[opt] table opts `all = true` shows every row; `width` as the
+--   argument (the options may also come second: `format_frame(f, {all = true})`)
 -- @treturn string
 function M.format_frame(f, width, opts)
-  width = width or core.terminal_width()
+  check.frame("format_frame", f, "f")
+  if type(width) == "table" and opts == nil then width, opts = nil, width end
+  opts = check.options("format_frame", opts, OPTIONS)
+  width = width or opts.width
+  check.arg(width == nil or is_width(width), "format_frame", "width", "must be a positive integer, got "
+    .. (type(width) == "number" and tostring(width) or type(width)))
+  return frame_text(f, math.tointeger(width) or core.terminal_width(), opts)
+end
+
+-- the text of format_frame, its arguments checked
+function frame_text(f, width, opts)
   local n, names, types = F.nrow(f), F.names(f), F.types(f)
   local rows = shown_rows(n, opts and opts.all)
   local rownum = {}
@@ -164,7 +184,11 @@ function M.format_frame(f, width, opts)
 end
 
 --- The text shown for a column.
+-- @tparam Column c
+-- @tparam[opt] integer width terminal width (default: detected)
+-- @treturn string
 function M.format_column(c, width)
+  check.arg(core.type(c) == "column", "format_column", "c", "must be a Column, got " .. (core.type(c) or type(c)))
   local f = core.frame_from({ "value" }, { c })
   local text = M.format_frame(f, width)
   return (text:gsub("# ([%d,]+) rows × 1 columns", function(rows)
@@ -173,7 +197,10 @@ function M.format_column(c, width)
 end
 
 --- A frame as a Markdown table (every row; NA as empty cells).
+-- @tparam Frame f
+-- @treturn string
 function M.format_markdown(f)
+  check.frame("format_markdown", f, "f")
   local names = F.names(f)
   local out = { "| " .. table.concat(names, " | ") .. " |", "|" .. string.rep(" --- |", #names) }
   for i = 1, F.nrow(f) do

@@ -6,6 +6,7 @@
 -- @module zonestat.render
 
 local chart = require "zonestat.chart"
+local engine = require "zonestat.engine"
 
 local M = {}
 
@@ -199,30 +200,16 @@ function M.html(model)
   return table.concat(out, "\n") .. "\n"
 end
 
---- Write text to a file atomically (a temporary file in the same folder,
--- then rename); the temporary file is removed on failure.
+--- Write text to a file atomically: an unnamed file in the same folder,
+-- linked into place when complete (README "Files written"), so a failure or
+-- a kill leaves the old file as it was and nothing else behind.
 -- @tparam string path
 -- @tparam string text
+-- @tparam[opt] string writer its name for the test hook ZONESTAT_KILL_AT
+--   (default "text")
 -- @return true, or nil and "path: message"
-function M.write(path, text)
-  local tmp = path .. ".tmp-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e6))
-  local fh, err = io.open(tmp, "wb")
-  if not fh then
-    local reason = tostring(err):match(": ([^:]+)$") or tostring(err)
-    return nil, path .. ": " .. reason
-  end
-  local ok, werr = fh:write(text)
-  local closed, cerr = fh:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(werr or cerr)
-  end
-  local renamed, rerr = os.rename(tmp, path)
-  if not renamed then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(rerr)
-  end
-  return true
+function M.write(path, text, writer)
+  return engine._core.write_file(path, text, writer or "text")
 end
 
 return M

@@ -16,6 +16,7 @@ local engine = require "zonestat.engine"
 local capital = require "zonestat.capital"
 local chart = require "zonestat.chart"
 local dataset = require "zonestat.dataset"
+local eco = require "zonestat.eco"
 local indicators = require "zonestat.indicators"
 local labels = require "zonestat.labels"
 local profile = require "zonestat.profile"
@@ -260,7 +261,8 @@ end
 local function headline(ds, p, as_of, locale, src)
   local rows, kkt, notes = {}, kkt_of(ds, p), {}
   for _, h in ipairs(HEADLINE) do
-    local entity = h.on_kkt and kkt or p.entity
+    local entity = p.entity
+    if h.on_kkt then entity = kkt end -- a KKT's own figures, none for a KCN
     local pub = entity and best_published(ds, entity, h.pub, as_of, h.flow)
     if pub then
       pub.noun = h.noun
@@ -400,7 +402,7 @@ local function parks(ds, p, as_of, locale, src)
       return provenance.figure { value = v, unit = unit, class = cls,
         coverage = of and have < of and { have = have, of = of, what = what } or nil }
     end
-    local eco = row.eco_status and (locale == "en" and row.eco_status or
+    local eco_word = row.eco_status and (locale == "en" and row.eco_status or
       ({ none = "không", proposed = "đề xuất", pilot = "thí điểm", certified = "đã công nhận" })[row.eco_status]) or "–"
     rows[#rows + 1] = {
       text_cell(row.name), text_cell(row.kind),
@@ -413,7 +415,7 @@ local function parks(ds, p, as_of, locale, src)
       quiet(cell(not disb_ok and provenance.none("disbursed_later", { unit = "ratio" }) or
         ((a.with_d or 0) > 0 and (a.reg or 0) > 0) and proj(a.d / a.reg, "ratio", a.with_d, a.n, "disbursed_usd")
         or proj(nil, "ratio", 0, math.max(a.n, 1)), locale, src, { decimals = 1 })),
-      text_cell(eco),
+      text_cell(eco_word),
     }
   end
   local L = function(k) return labels.name(k, locale) end
@@ -823,7 +825,8 @@ function M.build(ds, opts)
     add(h)
     if h then
       for _, hd in ipairs(HEADLINE) do
-        local entity = hd.on_kkt and kkt_of(ds, p) or p.entity
+        local entity = p.entity
+        if hd.on_kkt then entity = kkt_of(ds, p) end
         local pub = entity and best_published(ds, entity, hd.pub, as_of, hd.flow)
         if pub then shown[entity .. "|" .. hd.pub .. "|" .. tostring(pub.as_of)] = true end
       end
@@ -859,6 +862,12 @@ function M.build(ds, opts)
   for _, b in ipairs(rec) do b.level = 3 add(b) end
   add(capital_chart(ds, profiles, as_of, locale))
   if #profiles >= 2 then add(shares_chart(profiles, locale)) end
+  -- the eco-industrial-park readiness of the report's parks that have evidence
+  -- (the status table per park and the chart; `zonestat eco` gives the rest)
+  for _, b in ipairs(eco.report_blocks(ds, all_ids, { locale = locale, as_of = as_of, other = false,
+    cite = function(url) return src:ref(url) end })) do
+    add(b)
+  end
   add(appendix(ds, profiles, as_of, locale, src, shown))
   model.texts = { sources = t(locale, "sources"), url_missing = t(locale, "url_missing") }
   return model

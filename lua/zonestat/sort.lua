@@ -18,13 +18,17 @@ local M = {}
 -- @usage f:sort("province", "capital", {desc = true})
 -- f:sort("name", {collate = "vi"})
 function M.sort(f, ...)
+  check.frame("sort", f, "self")
   local names, desc, collate = {}, {}, {}
+  local after_name = false
   for i = 1, select("#", ...) do
     local a = select(i, ...)
     if type(a) == "string" then
       names[#names + 1] = a
       desc[#names] = false
-    elseif type(a) == "table" and #names > 0 then
+      after_name = true
+    elseif type(a) == "table" and after_name then
+      after_name = false
       check.options("sort", a, { desc = { function(v) return type(v) == "boolean" end, "a boolean" },
         collate = { function(v) return type(v) == "string" and v:match("^[%a_%-]+$") ~= nil end, "a locale name (\"vi\")" } })
       desc[#names] = a.desc and true or false
@@ -54,6 +58,7 @@ end
 -- @tparam integer n
 -- @treturn Frame
 function M.top(f, col, n)
+  check.frame("top", f, "self")
   check.column("top", f, col, "col")
   check.integer("top", n, "n")
   return core.take(f, core.top_rows(f:column(col), n))

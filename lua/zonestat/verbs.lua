@@ -13,6 +13,11 @@ require "zonestat.frame"
 local NA = core.NA
 local M = {}
 
+local TYPES = { bool = true, int = true, float = true, date = true, str = true }
+
+-- the frame a verb is called on (f:verb(...); f.verb(x) with x not a frame raises)
+local function self(fname, f) return check.frame(fname, f, "self", 1) end
+
 --- Column names given as varargs or as one array, each checked: an array
 -- of names and a count (so that a nil among them is caught).
 local function name_list(fname, f, ...)
@@ -30,6 +35,7 @@ end
 -- @param ... column names (or one array of names)
 -- @treturn Frame
 function M.select(f, ...)
+  self("select", f)
   check.arg(select("#", ...) > 0, "select", 1, "must name a column (or be an array of names)")
   local names = name_list("select", f, ...)
   local cols, seen = {}, {}
@@ -45,6 +51,7 @@ end
 -- @tparam table map old name → new name
 -- @treturn Frame
 function M.rename(f, map)
+  self("rename", f)
   check.arg(type(map) == "table", "rename", 1, "must be a table of old = new names")
   for old, new in pairs(map) do
     if not f:has(old) then check.fail("rename", "no column named '" .. tostring(old) .. "'") end
@@ -65,6 +72,7 @@ end
 --- The first n rows (default 6).
 -- @tparam[opt] integer n
 function M.head(f, n)
+  self("head", f)
   n = n or 6
   check.integer("head", n, "n")
   return core.slice(f, 1, n)
@@ -73,6 +81,7 @@ end
 --- The last n rows (default 6).
 -- @tparam[opt] integer n
 function M.tail(f, n)
+  self("tail", f)
   n = n or 6
   check.integer("tail", n, "n")
   local from = f:nrow() - n + 1
@@ -84,9 +93,14 @@ end
 -- @tparam integer i
 -- @tparam[opt] integer j (default: the last row)
 function M.slice(f, i, j)
+  self("slice", f)
   check.arg(math.type(i) == "integer", "slice", "i", "must be an integer")
-  j = j or f:nrow()
+  local n = f:nrow()
+  if j == nil then j = n end
   check.arg(math.type(j) == "integer", "slice", "j", "must be an integer")
+  -- clamp first, so that j - i + 1 cannot overflow
+  if i < 1 then i = 1 end
+  if j > n then j = n end
   if j < i then return core.slice(f, 1, 0) end
   return core.slice(f, i, j - i + 1)
 end
@@ -95,10 +109,14 @@ end
 -- @tparam table spec column name → type name ("bool", "int", "float", "date", "str")
 -- @treturn Frame
 function M.cast(f, spec)
+  self("cast", f)
   check.arg(type(spec) == "table", "cast", 1, "must be a table of column = type")
   for name, t in pairs(spec) do
-    if not f:has(name) then check.fail("cast", "no column named '" .. tostring(name) .. "'") end
-    if type(t) ~= "string" then check.fail("cast", "type for '" .. name .. "' must be a type name") end
+    if type(name) ~= "string" or not f:has(name) then check.fail("cast", "no column named '" .. tostring(name) .. "'") end
+    if not TYPES[t] then
+      check.fail("cast", "type for '" .. name .. "' must be bool, int, float, date or str, got "
+        .. (type(t) == "string" and ("'" .. t .. "'") or type(t)))
+    end
   end
   local names, cols = f:names(), core.columns(f)
   for i, name in ipairs(names) do
@@ -111,9 +129,13 @@ end
 -- @tparam table spec column name → value of the column's type
 -- @treturn Frame
 function M.fill_na(f, spec)
+  self("fill_na", f)
   check.arg(type(spec) == "table", "fill_na", 1, "must be a table of column = value")
-  for name in pairs(spec) do
-    if not f:has(name) then check.fail("fill_na", "no column named '" .. tostring(name) .. "'") end
+  for name, v in pairs(spec) do
+    if type(name) ~= "string" or not f:has(name) then
+      check.fail("fill_na", "no column named '" .. tostring(name) .. "'")
+    end
+    if core.is_na(v) then check.fail("fill_na", "fill value for '" .. name .. "' must not be NA (or NaN)") end
   end
   local names, cols = f:names(), core.columns(f)
   for i, name in ipairs(names) do
@@ -127,6 +149,7 @@ end
 -- @param ... column names (none: all columns)
 -- @treturn Frame
 function M.distinct(f, ...)
+  self("distinct", f)
   local names, n = name_list("distinct", f, ...)
   local g = f
   if n > 0 then g = M.select(f, names) end
@@ -144,6 +167,7 @@ end
 -- @treturn[2] string the column's name
 -- @treturn[2] integer the row
 function M.nfc(f, names)
+  self("nfc", f)
   check.arg(names == nil or type(names) == "table", "nfc", 1, "must be an array of column names")
   local want
   if names then
@@ -166,6 +190,7 @@ end
 --- Iterate over rows as tables (name → value; NA values are absent).
 -- @usage for row in f:rows() do print(row.zone, row.capital) end
 function M.rows(f)
+  self("rows", f)
   local i, n = 0, f:nrow()
   return function()
     i = i + 1
@@ -176,15 +201,24 @@ end
 --- The frame as a table name → array of values (`zs.NA` for missing),
 -- which `zs.frame(t, f:names())` turns back into the same frame.
 function M.totable(f)
+  self("totable", f)
   local t, cols = {}, core.columns(f)
   for i, name in ipairs(f:names()) do t[name] = cols[i]:totable() end
   return t
+end
+
+-- a min or max as describe shows it: numbers as the printer and writers do
+-- (Inf, -Inf; integers exact), text and dates as they are
+local function text_of(v)
+  if type(v) == "number" then return core.format_number(v) end
+  return tostring(v)
 end
 
 --- Summary statistics: one row per column with its type, count of values
 -- and of NA, distinct values, min, max, mean and sd (sample) where they apply.
 -- @treturn Frame
 function M.describe(f)
+  self("describe", f)
   local rows = {}
   local cols = core.columns(f)
   for i, name in ipairs(f:names()) do
@@ -198,8 +232,8 @@ function M.describe(f)
     }
     if t ~= "bool" then
       local mn, mx = c:min(), c:max()
-      row.min = mn ~= nil and tostring(mn) or NA
-      row.max = mx ~= nil and tostring(mx) or NA
+      row.min = mn ~= nil and text_of(mn) or NA
+      row.max = mx ~= nil and text_of(mx) or NA
     else
       row.min, row.max = NA, NA
     end
