@@ -1037,11 +1037,11 @@ typedef struct {
 static void imoments_add(__int128 *m, int64_t va, int64_t vb, int two) {
   m[I_N] += 1;
   m[I_A] += va;
-  m[I_AA] += (__int128)(va * va);
+  m[I_AA] += ((__int128)va * va);
   if (two) {
     m[I_B] += vb;
-    m[I_BB] += (__int128)(vb * vb);
-    m[I_AB] += (__int128)(va * vb);
+    m[I_BB] += ((__int128)vb * vb);
+    m[I_AB] += ((__int128)va * vb);
   }
 }
 
@@ -1054,7 +1054,10 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
         uint32_t i = x->order[j];
         int64_t va = x->a[i], vb = two ? x->b[i] : 0;
         if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
-        big |= int_pair_big(va, vb);
+        if (int_pair_big(va, vb)) { /* the floating-point path will do it all */
+          big = 1;
+          goto done;
+        }
         imoments_add(x->acc + k * IW, va, vb, two);
       }
   } else {
@@ -1065,11 +1068,15 @@ static void imoments_body(void *arg, int64_t from, int64_t to, int part) {
     for (int64_t i = rfrom; i < rto; i++) {
       int64_t va = x->a[i], vb = two ? x->b[i] : 0;
       if (va == ZS_NA_INT || vb == ZS_NA_INT) continue;
-      big |= int_pair_big(va, vb);
+      if (int_pair_big(va, vb)) {
+        big = 1;
+        break;
+      }
       int64_t k = gid ? group_or_sink(gid, i, lo, hi, sink) : 0;
       imoments_add(acc + k * IW, va, vb, two);
     }
   }
+done:
   if (big) x->too_big[part] = 1;
 }
 

@@ -1,7 +1,8 @@
 /* column.c: typed columns (userdata "zonestat.Column").
  *
- * A column is immutable once Lua sees it.  Its buffer is allocated through
- * the Lua allocator and freed by __gc; a str column keeps its dictionary
+ * A column is immutable once Lua sees it.  Its buffer comes from zs_realloc
+ * (mem.c: the Lua allocator for small buffers, a cached mapping for big
+ * ones) and is freed by __gc; a str column keeps its dictionary
  * (a "zonestat.Dict" userdata, possibly shared) as user value 1. */
 #include <math.h>
 #include <string.h>

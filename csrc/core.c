@@ -30,7 +30,7 @@ static int l_get_threads(lua_State *L) {
  *   readers and writers last: they only add formats), which only use the above
  *   (through the functions of zs.h, never through the Lua registry).
  * The Lua side (lua/zonestat/frame.lua) sets the methods of both classes. */
-LUAMOD_API int luaopen_zonestat_core(lua_State *L) {
+ZS_EXPORT int luaopen_zonestat_core(lua_State *L) {
   luaL_checkversion(L);
   lua_newtable(L);
   zs_mem_open(L);

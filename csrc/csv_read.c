@@ -53,9 +53,12 @@
 #define READER "zonestat.CsvReader"
 #define MAX_NA 16
 #define MAX_CHUNKS 64
-#ifndef MIN_CHUNK_BYTES
-#define MIN_CHUNK_BYTES (1 << 16)
+/* a test build may lower it (-DZS_MIN_CHUNK_BYTES=16) so that inputs of a
+ * few bytes are split between threads */
+#ifndef ZS_MIN_CHUNK_BYTES
+#define ZS_MIN_CHUNK_BYTES (1 << 16)
 #endif
+#define MIN_CHUNK_BYTES ZS_MIN_CHUNK_BYTES
 
 enum { C_TEXT = 0, C_SEP, C_LF, C_CR, C_QUOTE };
 enum { T_UNKNOWN = -1 };

@@ -27,8 +27,16 @@
 #include "zs.h"
 #include "group.h"
 
-#define DIRECT_MIN (1 << 16)
-#define SAMPLE 65536
+/* Thresholds a test build may lower (-DZS_DIRECT_MIN=16 -DZS_GROUP_SAMPLE=64,
+ * as fuzz/Makefile does) so that small inputs reach every strategy. */
+#ifndef ZS_DIRECT_MIN
+#define ZS_DIRECT_MIN (1 << 16)
+#endif
+#ifndef ZS_GROUP_SAMPLE
+#define ZS_GROUP_SAMPLE 65536
+#endif
+#define DIRECT_MIN ZS_DIRECT_MIN
+#define SAMPLE ZS_GROUP_SAMPLE
 
 static int groups_gc(lua_State *L) {
   zs_groups *g = luaL_checkudata(L, 1, ZS_GROUPS);

@@ -66,7 +66,12 @@ void zs_par_open(lua_State *L) {
 }
 
 #define MAX_PARTS 64
-#define MIN_ROWS_PER_PART (1 << 16)
+/* a test build may lower it (-DZS_MIN_ROWS_PER_PART=4) to reach the
+ * parallel plans on small data */
+#ifndef ZS_MIN_ROWS_PER_PART
+#define ZS_MIN_ROWS_PER_PART (1 << 16)
+#endif
+#define MIN_ROWS_PER_PART ZS_MIN_ROWS_PER_PART
 
 typedef struct {
   zs_body body;

@@ -1730,7 +1730,7 @@ static void push_names(lua_State *L, xr *R, int ncol) {
   lua_createtable(L, ncol, 0);
   int names = lua_gettop(L);
   for (int j = 0; j < ncol; j++) {
-    int parts = 0, last = 0; /* stack index of the last part */
+    int nparts = 0, last = 0; /* stack index of the last part */
     for (int k = 0; k < R->header; k++) {
       if (lua_rawgeti(L, R->hdrtab, k + 1) != LUA_TTABLE) { lua_pop(L, 1); continue; }
       lua_rawgeti(L, -1, j + 1);
@@ -1739,17 +1739,17 @@ static void push_names(lua_State *L, xr *R, int ncol) {
         lua_pop(L, 1);
         continue;
       }
-      if (parts) {
+      if (nparts) {
         lua_pushliteral(L, " / ");
         lua_insert(L, -2);
-        parts++;
+        nparts++;
       }
-      parts++;
+      nparts++;
       last = lua_gettop(L);
       luaL_checkstack(L, 4, "too many header rows");
     }
-    if (parts == 0) lua_pushliteral(L, "");
-    else lua_concat(L, parts);
+    if (nparts == 0) lua_pushliteral(L, "");
+    else lua_concat(L, nparts);
     lua_rawseti(L, names, j + 1);
   }
   /* unique names */

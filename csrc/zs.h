@@ -1,11 +1,15 @@
 /* zs.h: shared declarations of the zonestat C core.
  *
  * Memory rule: every buffer the core allocates is owned by a userdata whose
- * __gc frees it, so a Lua error raised at any point strands nothing.  Buffers
- * are allocated through the state's allocator (lua_getallocf), as LPeg does;
- * they do not count in collectgarbage("count"), so zs_gc_hint asks for a full
- * collection when the core's own memory has doubled, and garbage frames are
- * freed in time.
+ * __gc frees it, so a Lua error raised at any point strands nothing.  Small
+ * buffers come from the state's allocator (lua_getallocf), as LPeg does; big
+ * ones (1 MB and more) are mapped directly and cached per Lua state when
+ * freed (mem.c says how).  Neither counts in collectgarbage("count"), so
+ * zs_gc_hint asks for a full collection when the core's own memory has
+ * doubled, and garbage frames are freed in time.
+ *
+ * Platform: Linux only (mremap, O_TMPFILE, renameat2, __int128 with gcc or
+ * clang); the rockspec says supported_platforms = {"linux"}.
  */
 #ifndef ZS_H
 #define ZS_H
@@ -16,6 +20,11 @@
 
 #include "lua.h"
 #include "lauxlib.h"
+
+/* The module exports one symbol: the Makefile builds with
+ * -fvisibility=hidden and this marks the entry point. */
+#define ZS_EXPORT __attribute__((visibility("default")))
+ZS_EXPORT int luaopen_zonestat_core(lua_State *L);
 
 /* ---- column types ------------------------------------------------------- */
 
@@ -52,7 +61,8 @@ void zs_seal_metatable(lua_State *L, int idx);
 
 /* ---- memory ------------------------------------------------------------- */
 
-/* allocate/resize/free through the state's allocator; raise on failure */
+/* allocate/resize/free: the state's allocator below 1 MB, else a mapping
+ * (cached per state, mem.c); raise on failure */
 void *zs_realloc(lua_State *L, void *p, size_t oldsize, size_t newsize);
 void zs_free(lua_State *L, void *p, size_t size);
 /* after an allocation of `bytes`: collect fully if the core's memory doubled */

@@ -15,6 +15,8 @@ FDI and domestic capital, occupancy, growth, rankings and comparisons.]],
   license = "MIT",
   labels = { "statistics", "dataframe", "csv" },
 }
+-- Linux only: mremap, O_TMPFILE, renameat2 and __int128 (gcc or clang)
+supported_platforms = { "linux" }
 dependencies = {
   "lua >= 5.4",
   "lua-cjson",

@@ -284,6 +284,15 @@ describe("hostile aggregates: int columns beyond 2^31", function()
     assert.equals(0, agg1({ MAX, MAX, MAX }, zs.var("v")))
     assert.equals(2.0 ^ 63 - 1.5, agg1({ MAX, MAX - 1 }, zs.median("v")) + 0.0 - 0.0)
   end)
+
+  -- found by fuzz/group_fuzz: the exact path squared -(2^63 - 1) in 64 bits
+  -- (signed overflow) before it left the group to the floating-point path
+  it("groups with values at the ends of the int range leave the exact path before any product", function()
+    local f = zs.frame({ k = { 1, 1, 2, 2 }, x = { -MAX, -MAX, 1, 2 } })
+    local r = f:group_by("k"):agg(zs.var("x"), zs.corr("x", "x"))
+    assert.same({ 0.0, 0.5 }, r:column("x_var"):totable())
+    assert.same({ NA, 1.0 }, { r:get("x_x_corr", 1) or NA, r:get("x_x_corr", 2) })
+  end)
 end)
 
 describe("hostile aggregates: one implementation of Column sums", function()

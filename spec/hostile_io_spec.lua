@@ -99,7 +99,12 @@ describe("read_csv of hostile files", function()
   it("reads a FIFO from its writer", function()
     local fifo = fresh("fifo2") .. "/p"
     assert(os.execute("mkfifo " .. q(fifo)))
-    local out = util.run("(printf 'a,b\\n1,x\\n2,y\\n' > " .. q(fifo) .. " &) ; cd " .. q(ROOT) .. " && timeout 20 lua5.4 -e "
+    -- the writer opens the FIFO read-write (which never blocks), writes, and
+    -- holds it 3 s before it closes (EOF), so the reader, started 0.5 s
+    -- later, always finds a writer; its output goes nowhere, so that
+    -- util.run does not wait for it
+    local out = util.run("(exec 3<>" .. q(fifo) .. "; printf 'a,b\\n1,x\\n2,y\\n' >&3; sleep 3) >/dev/null 2>&1 & "
+      .. "sleep 0.5; cd " .. q(ROOT) .. " && timeout 20 lua5.4 -e "
       .. q("package.path = 'lua/?.lua;' .. package.path package.cpath = 'build/?.so;' .. package.cpath "
         .. "local f = assert(require('zonestat').read_csv(" .. string.format("%q", fifo) .. ")) "
         .. "print(f:nrow(), f:get('b', 2))"))
@@ -267,7 +272,7 @@ describe("read_json of hostile files", function()
 
   it("refuses columns of different lengths", function()
     local path = json("ragged.json", '{"a": [1, 2], "b": [1]}')
-    assert.same({ nil, path .. ": member 'b' has 1 elements, expected 2" }, { zs.read_json(path) })
+    assert.same({ nil, path .. ": member 'b' has 1 elements, expected 2 (as member 'a')" }, { zs.read_json(path) })
   end)
 
   it("refuses a column that mixes numbers and strings, naming it", function()

@@ -111,8 +111,13 @@ function M.read_json(path, opts)
       end
     end
   else
-    -- object of arrays
-    for k, arr in pairs(data) do
+    -- object of arrays, its members in sorted order (so that a message
+    -- does not depend on the order of a Lua table)
+    local keys = {}
+    for k in pairs(data) do keys[#keys + 1] = k end
+    table.sort(keys, function(x, y) return tostring(x) < tostring(y) end)
+    for ki, k in ipairs(keys) do
+      local arr = data[k]
       if type(arr) ~= "table" or (next(arr) ~= nil and arr[1] == nil) then
         return nil, string.format("%s: member '%s' is not an array", path, tostring(k))
       end
@@ -122,9 +127,10 @@ function M.read_json(path, opts)
         if c == nil then return nil, err end
         col[i] = c
       end
-      if n == 0 then n = #arr end
+      if ki == 1 then n = #arr end
       if #arr ~= n then
-        return nil, string.format("%s: member '%s' has %d elements, expected %d", path, tostring(k), #arr, n)
+        return nil, string.format("%s: member '%s' has %d elements, expected %d (as member '%s')", path, tostring(k),
+          #arr, n, tostring(keys[1]))
       end
       columns[k] = col
     end
