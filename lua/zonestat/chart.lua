@@ -116,6 +116,18 @@ local function wrap_px(s, px, size)
   return lines
 end
 
+-- the end of a chart from height y: its source and notes, then the height
+-- the layout reached written into the opening tags; the SVG text
+local function finish(out, y, spec, w)
+  if spec.source then y = texts(out, y, wrap_px(spec.source, w - 20, 11), 11, "#555") end
+  for _, n in ipairs(spec.notes or {}) do y = texts(out, y, wrap_px(n, w - 20, 11), 11, "#555") end
+  local h = math.ceil(y)
+  out[1] = out[1]:gsub('height="0" viewBox="0 0 (%d+) 0"', 'height="' .. h .. '" viewBox="0 0 %1 ' .. h .. '"')
+  out[3] = out[3]:gsub('height="0"', 'height="' .. h .. '"')
+  out[#out + 1] = "</svg>"
+  return table.concat(out, "\n")
+end
+
 local function legend(out, names, x, y, w)
   local lx, ly = x, y
   for k, s in ipairs(names) do
@@ -246,13 +258,7 @@ function M.bar(f, spec)
       num(tx), num(axis_y + 17), k == 4 and "end" or (k == 0 and "start" or "middle"), esc(fmt(v, unit, locale)))
   end
   y = axis_y + 36
-  if spec.source then y = texts(out, y, wrap_px(spec.source, w - 20, 11), 11, "#555") end
-  for _, n in ipairs(spec.notes or {}) do y = texts(out, y, wrap_px(n, w - 20, 11), 11, "#555") end
-  local h = math.ceil(y)
-  out[1] = out[1]:gsub('height="0" viewBox="0 0 (%d+) 0"', 'height="' .. h .. '" viewBox="0 0 %1 ' .. h .. '"')
-  out[3] = out[3]:gsub('height="0"', 'height="' .. h .. '"')
-  out[#out + 1] = "</svg>"
-  return table.concat(out, "\n")
+  return finish(out, y, spec, w)
 end
 
 --- Values over years: one line per series, the values marked.
@@ -315,13 +321,7 @@ function M.line(f, spec)
     end
   end
   y = top + ph + 36
-  if spec.source then y = texts(out, y, wrap_px(spec.source, w - 20, 11), 11, "#555") end
-  for _, n in ipairs(spec.notes or {}) do y = texts(out, y, wrap_px(n, w - 20, 11), 11, "#555") end
-  local h = math.ceil(y)
-  out[1] = out[1]:gsub('height="0" viewBox="0 0 (%d+) 0"', 'height="' .. h .. '" viewBox="0 0 %1 ' .. h .. '"')
-  out[3] = out[3]:gsub('height="0"', 'height="' .. h .. '"')
-  out[#out + 1] = "</svg>"
-  return table.concat(out, "\n")
+  return finish(out, y, spec, w)
 end
 
 --- One 100 % bar per row, showing the shares of the parts.
@@ -364,13 +364,7 @@ function M.share(f, spec)
     y = y + 32
   end
   y = y + 16
-  if spec.source then y = texts(out, y, wrap_px(spec.source, w - 20, 11), 11, "#555") end
-  for _, n in ipairs(spec.notes or {}) do y = texts(out, y, wrap_px(n, w - 20, 11), 11, "#555") end
-  local h = math.ceil(y)
-  out[1] = out[1]:gsub('height="0" viewBox="0 0 (%d+) 0"', 'height="' .. h .. '" viewBox="0 0 %1 ' .. h .. '"')
-  out[3] = out[3]:gsub('height="0"', 'height="' .. h .. '"')
-  out[#out + 1] = "</svg>"
-  return table.concat(out, "\n")
+  return finish(out, y, spec, w)
 end
 
 return M

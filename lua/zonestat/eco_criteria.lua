@@ -40,32 +40,6 @@ function M.dir() return datadir.eco() end
 
 -- ---- checking rows ----------------------------------------------------------------------
 
--- the rows of a table as Lua tables of trimmed text (nil for empty), with `_i` the row number
-local function rows_of(t)
-  local out = {}
-  local names = t.frame:names()
-  local cols = {}
-  for _, n in ipairs(names) do cols[n] = t.frame:column(n) end
-  for _, i in ipairs(t.rows) do
-    local r = { _i = i }
-    for _, n in ipairs(names) do r[n] = read.text(cols[n][i]) end
-    out[#out + 1] = r
-  end
-  return out
-end
-
-local function need_columns(t, list, problems)
-  local ok = true
-  for _, c in ipairs(list) do
-    if not t.frame:has(c) then
-      problems[#problems + 1] = string.format("%s: no column '%s' (columns: %s)", t.label, c,
-        table.concat(t.headers, ", "))
-      ok = false
-    end
-  end
-  return ok
-end
-
 local function read_one(path, columns, problems)
   local tables, err = read.tables(path)
   if not tables then
@@ -73,8 +47,8 @@ local function read_one(path, columns, problems)
     return nil
   end
   local t = tables[1]
-  if not need_columns(t, columns, problems) then return nil end
-  return t, rows_of(t)
+  if not read.has_columns(t, columns, problems) then return nil end
+  return t, read.rows(t)
 end
 
 --- A threshold's text as a number for an indicator's type.

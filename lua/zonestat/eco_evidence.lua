@@ -96,36 +96,12 @@ end
 
 -- ---- checking the tables --------------------------------------------------------------
 
-local function rows_of(t)
-  local out, cols = {}, {}
-  local names = t.frame:names()
-  for _, n in ipairs(names) do cols[n] = t.frame:column(n) end
-  for _, i in ipairs(t.rows) do
-    local r = { _i = i }
-    for _, n in ipairs(names) do r[n] = read.text(cols[n][i]) end
-    out[#out + 1] = r
-  end
-  return out
-end
-
 local function unused_columns(t, known, notes)
   for j, name in ipairs(t.frame:names()) do
     if not known[name] then
       notes[#notes + 1] = string.format("%s: column '%s' is not used", t.label, t.headers[j] or name)
     end
   end
-end
-
-local function missing(t, list, problems)
-  local ok = true
-  for _, c in ipairs(list) do
-    if not t.frame:has(c) then
-      problems[#problems + 1] = string.format("%s: no column '%s' (columns: %s)", t.label, c,
-        table.concat(t.headers, ", "))
-      ok = false
-    end
-  end
-  return ok
 end
 
 local function known_names(known)
@@ -165,7 +141,7 @@ end
 local function check_facts(t, ctx, out, problems)
   local cat = ctx.catalogue
   local seen = {}
-  for _, r in ipairs(rows_of(t)) do
+  for _, r in ipairs(read.rows(t)) do
     local function bad(c, msg) problems[#problems + 1] = t.where(r._i, c) .. ": " .. msg end
     local before = #problems
     local date, synthetic = common(r, t, ctx, bad)
@@ -244,7 +220,7 @@ end
 
 local function check_enterprises(t, ctx, out, problems)
   local seen = {}
-  for _, r in ipairs(rows_of(t)) do
+  for _, r in ipairs(read.rows(t)) do
     local function bad(c, msg) problems[#problems + 1] = t.where(r._i, c) .. ": " .. msg end
     local before = #problems
     local date, synthetic = common(r, t, ctx, bad)
@@ -385,12 +361,12 @@ function M.read(paths, opts)
       for _, t in ipairs(tables) do
         local f = t.frame
         if f:has("indicator") then
-          if missing(t, { "park", "indicator", "value" }, problems) then
+          if read.has_columns(t, { "park", "indicator", "value" }, problems) then
             unused_columns(t, FACT_SET, notes)
             check_facts(t, ctx, out, problems)
           end
         elseif f:has("enterprise") then
-          if missing(t, { "park", "enterprise" }, problems) then
+          if read.has_columns(t, { "park", "enterprise" }, problems) then
             unused_columns(t, ENTERPRISE_SET, notes)
             check_enterprises(t, ctx, out, problems)
           end

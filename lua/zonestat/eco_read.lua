@@ -39,38 +39,6 @@ M.ALIASES = { khu = "park", ma_khu = "park", chi_tieu = "indicator", ma_chi_tieu
   loai = "kind", nam_muc_tieu = "target_year", ngay = "date", nguon = "source", trich_dan = "quote",
   ghi_chu = "note", doanh_nghiep = "enterprise", gia_lap = "synthetic", tieu_chi = "criterion" }
 
-local function column_letters(j)
-  local s = ""
-  while j > 0 do
-    local r = (j - 1) % 26
-    s = string.char(65 + r) .. s
-    j = (j - 1 - r) // 26
-  end
-  return s
-end
-
--- the physical line of each data row of a text frame read from CSV (as
--- zonestat.registry counts them: 1 + header + line breaks inside fields)
-local function row_lines(f)
-  local lines, line = {}, 2
-  local cols = {}
-  for _, name in ipairs(f:names()) do cols[#cols + 1] = f:column(name) end
-  for i = 1, f:nrow() do
-    lines[i] = line
-    local extra = 0
-    for _, c in ipairs(cols) do
-      local v = c[i]
-      if v then
-        local _, k = v:gsub("\r?\n", "")
-        local _, cr = v:gsub("\r[^\n]", "")
-        extra = extra + k + cr
-      end
-    end
-    line = line + 1 + extra
-  end
-  return lines
-end
-
 -- the frame's columns renamed to their keys; problems for two headers with one key
 local function keyed(f, label, problems)
   local rename, seen = {}, {}
@@ -108,7 +76,7 @@ local function csv_table(path, problems)
   if not f then problems[#problems + 1] = info return nil end
   local nf, err = f:nfc()
   if not nf then problems[#problems + 1] = path .. ": " .. err return nil end
-  local lines = row_lines(nf)
+  local lines = registry.row_lines(nf)
   local t = { frame = keyed(nf, path, problems), label = path, kind = "csv", headers = nf:names(),
     conv = { decimal = info.decimal or ".", thousands = info.thousands or "", date_format = info.date_format } }
   local headers = {}
@@ -211,7 +179,7 @@ local function xlsx_tables(path, problems, notes)
       local t = { frame = keyed(nf, label, problems), label = label, kind = "xlsx", sheet = sheet,
         headers = nf:names(), conv = { decimal = ".", thousands = "" } }
       local letters = {}
-      for j, name in ipairs(t.frame:names()) do letters[name] = column_letters(j) end
+      for j, name in ipairs(t.frame:names()) do letters[name] = registry.column_letters(j) end
       t.where = function(i, col)
         if col then return string.format("%s: cell %s%d", label, letters[col] or "?", i + 1) end
         return string.format("%s: row %d", label, i + 1)
@@ -340,6 +308,40 @@ function M.date(s, conv)
   y = s:match("^(%d%d%d%d)$")
   if y then return y .. "-12-31" end
   return nil, string.format("'%s' is not a date (write yyyy-mm-dd, dd/mm/yyyy, yyyy-mm or yyyy)", s)
+end
+
+--- The rows of a table (from `tables`) as Lua tables of trimmed text (nil
+-- for empty), each with `_i` its row number.
+-- @tparam table t a table of `tables`
+-- @treturn {table,...}
+function M.rows(t)
+  local out, cols = {}, {}
+  local names = t.frame:names()
+  for _, n in ipairs(names) do cols[n] = t.frame:column(n) end
+  for _, i in ipairs(t.rows) do
+    local r = { _i = i }
+    for _, n in ipairs(names) do r[n] = M.text(cols[n][i]) end
+    out[#out + 1] = r
+  end
+  return out
+end
+
+--- Whether a table has every column of `list`; each missing one is added to
+-- `problems` ("label: no column 'c' (columns: ...)").
+-- @tparam table t a table of `tables`
+-- @tparam {string,...} list
+-- @tparam {string,...} problems
+-- @treturn boolean
+function M.has_columns(t, list, problems)
+  local ok = true
+  for _, c in ipairs(list) do
+    if not t.frame:has(c) then
+      problems[#problems + 1] = string.format("%s: no column '%s' (columns: %s)", t.label, c,
+        table.concat(t.headers, ", "))
+      ok = false
+    end
+  end
+  return ok
 end
 
 return M

@@ -39,9 +39,11 @@ function M.kind(path)
   return "csv"
 end
 
--- physical line of each data row of a text frame read from CSV: 1 + header
--- + line breaks inside quoted fields
-local function row_lines(f)
+--- The physical line of each data row of a text frame read from CSV: 1 +
+-- header + line breaks inside quoted fields (for messages naming file:line).
+-- @tparam Frame f a frame of str columns
+-- @treturn {integer,...} the line of each row
+function M.row_lines(f)
   local lines, line = {}, 2
   local cols = {}
   for _, name in ipairs(f:names()) do cols[#cols + 1] = f:column(name) end
@@ -77,7 +79,10 @@ local function merged(base, extra)
   return o
 end
 
-local function column_letters(j)
+--- The spreadsheet letters of column number j (1 → A, 27 → AA).
+-- @tparam integer j
+-- @treturn string
+function M.column_letters(j)
   local s = ""
   while j > 0 do
     local r = (j - 1) % 26
@@ -97,7 +102,7 @@ local function csv_table(path, label, read_opts, notes)
   if info.assumed and #info.assumed > 0 then
     notes[#notes + 1] = label .. ": " .. table.concat(info.assumed, "; ")
   end
-  local lines = row_lines(f)
+  local lines = M.row_lines(f)
   return {
     frame = f, label = label,
     conv = { decimal = info.decimal or ".", thousands = info.thousands or "", date_format = info.date_format },
@@ -178,7 +183,7 @@ local function workbook(path, map, read_opts, notes, problems)
         local sheet = row.name
         local first_row, first_col = sheet_origin(opts)
         local letters = {}
-        for j, name in ipairs(f:names()) do letters[name] = column_letters(first_col + j - 1) end
+        for j, name in ipairs(f:names()) do letters[name] = M.column_letters(first_col + j - 1) end
         tables[tname] = {
           frame = f, label = string.format("%s: sheet '%s'", path, sheet), sheet = sheet,
           conv = { decimal = opts.decimal, thousands = opts.thousands, date_format = opts.date_format },

@@ -622,12 +622,14 @@ local function capital_chart(ds, profiles, as_of, locale)
     local valid = capital.projects_at(ds, as_of):filter(col("zone_id"):isin(p.zone_ids))
     without = without + valid:filter(col("capital_usd"):is_na()):nrow()
     local per = valid:group_by("zone_id", "origin"):agg(engine.sum("capital_usd"):as("cap"))
-    local by = {}
+    local by, ids = {}, {} -- ids in the (sorted) order of the groups, so that the output is the same every run
     for row in per:rows() do
+      if not by[row.zone_id] then ids[#ids + 1] = row.zone_id end
       by[row.zone_id] = by[row.zone_id] or { fdi = 0, dom = 0 }
       if row.origin == "FDI" then by[row.zone_id].fdi = row.cap or 0 else by[row.zone_id].dom = row.cap or 0 end
     end
-    for id, v in pairs(by) do
+    for _, id in ipairs(ids) do
+      local v = by[id]
       local z = ds.zone_index[id]
       local name = ds.zones:get("name", z)
       if ds.zones:get("confidence", z) == "L" then low[#low + 1] = name end
