@@ -102,6 +102,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
   mkdir -p "$mirror/bin" "$mirror/lib" "$mirror/zonestat" "$mirror/fuzz"
   cp "$SAN_OUT/zonestat/core.so" "$mirror/zonestat/"
   cp "$SAN_OUT/lib/san_preload.so" "$mirror/lib/"
+  cp -a "$SAN_OUT/include" "$mirror/" # luarocks looks for Lua's headers beside bin/lua5.4
   cp "$root/fuzz/san_init.lua" "$root/fuzz/lsan.supp" "$root/fuzz/ubsan.supp" "$mirror/fuzz/"
   sed -e "s|$SAN_OUT|$mirror|g" -e "s|$root/fuzz|$mirror/fuzz|g" "$SAN_OUT/bin/lua5.4" >"$mirror/bin/lua5.4"
   chmod -R a+rX "$mirror" && chmod 0755 "$mirror/bin/lua5.4"
